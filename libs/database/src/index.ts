@@ -1,0 +1,2 @@
+export * from './database-url';
+export * from './prisma-lifecycle';

@@ -1,0 +1,58 @@
+import { INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { cleanupOpenApiDoc, ZodValidationPipe } from 'nestjs-zod';
+import { ProblemDetailsFilter } from './problem-details.filter';
+
+export const VERSION_HEADER = 'x-boxoffice-version';
+
+export interface HttpAppOptions {
+  service: string;
+  version: string;
+  description: string;
+}
+
+/**
+ * The cross-cutting HTTP setup every service shares: problem details for every error, body
+ * validation with zod, the version header a canary split is seen by, OpenAPI at /docs, and
+ * shutdown hooks so SIGTERM drains instead of dropping requests.
+ */
+export function configureHttpApp(app: INestApplication, options: HttpAppOptions): INestApplication {
+  app.useLogger(app.get(Logger));
+  app.getHttpAdapter().getInstance().disable?.('x-powered-by');
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(new ZodValidationPipe());
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader(VERSION_HEADER, options.version);
+    next();
+  });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(`Box Office ${options.service}`).setDescription(options.description).setVersion(options.version).addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}
+
+export async function createHttpApp(module: Type<unknown> | ReturnType<typeof Object>, options: HttpAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true });
+  return configureHttpApp(app, options);
+}
+
+/**
+ * Runs a service's startup and turns any failure (bad configuration, no database, no broker)
+ * into one clear line and exit code 1 instead of a stack trace.
+ */
+export async function runOrExit(service: string, start: () => Promise<unknown>): Promise<void> {
+  try {
+    await start();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    new NestLogger(service).error(`${service} failed to start: ${message}`);
+    process.stderr.write(`${service} failed to start: ${message}\n`);
+    process.exit(1);
+  }
+}

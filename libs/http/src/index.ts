@@ -1,0 +1,5 @@
+export * from './bootstrap';
+export * from './health';
+export * from './logging';
+export * from './problem';
+export * from './problem-details.filter';

@@ -1,0 +1,3 @@
+export * from './outbox-record';
+export * from './outbox-relay';
+export * from './outbox.module';

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
+import { buildEvent, EventOf } from '@boxoffice/contracts';
+import { deployMigrations } from '@boxoffice/db-migrate';
+import { databaseUrl, requireStackEnv, waitFor } from '@boxoffice/testing';
+import { outboxRecord, OutboxRecord } from './outbox-record';
+import { BatchSender, OutboxRelay } from './outbox-relay';
+
+const stack = requireStackEnv();
+const topic = 'login.user-registered.v1';
+
+function registered(userId: string, n: number): EventOf<typeof topic> {
+  return buildEvent(
+    topic,
+    { userId, email: `u${n}@example.com`, displayName: `User ${n}`, plan: 'free', region: 'eu', registeredAt: new Date().toISOString() },
+    { producer: { service: 'outbox-int', version: 'test' } },
+  );
+}
+
+async function insert(pool: Pool, record: OutboxRecord): Promise<void> {
+  await pool.query('INSERT INTO outbox_event (id, topic, key, type, payload, headers) VALUES ($1, $2, $3, $4, $5, $6)', [
+    record.id,
+    record.topic,
+    record.key,
+    record.type,
+    record.payload,
+    record.headers,
+  ]);
+}
+
+describe('OutboxRelay against real PostgreSQL and Kafka', () => {
+  const database = `outbox_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const url = databaseUrl(stack, database);
+  const kafka = new Kafka({ clientId: 'outbox-int', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  let pool: Pool;
+
+  beforeAll(async () => {
+    await deployMigrations({ service: 'login', url });
+    pool = new Pool({ connectionString: url, max: 5 });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await pool.end();
+    const admin = new Pool({ connectionString: databaseUrl(stack, 'postgres') });
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  beforeEach(() => pool.query('DELETE FROM outbox_event'));
+
+  it('publishes every row in per-key order and stamps it published', async () => {
+    const users = Array.from({ length: 4 }, () => randomUUID());
+    const events = Array.from({ length: 40 }, (_, n) => registered(users[n % users.length], n));
+    for (const event of events) await insert(pool, outboxRecord(topic, event));
+
+    const consumer = kafka.consumer({ groupId: `outbox-int-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const wanted = new Set(events.map((e) => e.eventId));
+    const received: Array<{ key: string; eventId: string }> = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const event = JSON.parse(message.value!.toString()) as EventOf<typeof topic>;
+        if (wanted.has(event.eventId)) received.push({ key: message.key!.toString(), eventId: event.eventId });
+      },
+    });
+
+    const relay = new OutboxRelay(pool, () => producer, { batchSize: 7, pollIntervalMs: 20 });
+    relay.start();
+    try {
+      await waitFor(() => received.length >= events.length, { timeoutMs: 30_000, what: 'all outbox events on the topic' });
+      await waitFor(async () => (await relay.backlog()) === 0, { what: 'backlog to reach zero' });
+    } finally {
+      await relay.stop();
+      await consumer.disconnect();
+    }
+    for (const user of users) {
+      const sent = events.filter((e) => e.payload.userId === user).map((e) => e.eventId);
+      expect(received.filter((r) => r.key === user).map((r) => r.eventId)).toEqual(sent);
+    }
+    expect(relay.snapshot()).toMatchObject({ published: 40, backlog: 0 });
+  });
+
+  it('keeps rows while the broker is unreachable and drains them in order when it returns', async () => {
+    const user = randomUUID();
+    const events = Array.from({ length: 10 }, (_, n) => registered(user, n));
+    for (const event of events) await insert(pool, outboxRecord(topic, event));
+
+    let brokerUp = false;
+    const sent: string[] = [];
+    const flaky: BatchSender = {
+      async sendBatch(batch) {
+        if (!brokerUp) throw new Error('KafkaJSConnectionError: connect ECONNREFUSED');
+        for (const { messages } of batch.topicMessages) for (const m of messages) sent.push(JSON.parse(String(m.value)).eventId);
+      },
+    };
+    const relay = new OutboxRelay(pool, () => flaky, { batchSize: 3, pollIntervalMs: 10, minBackoffMs: 10, maxBackoffMs: 40 });
+    relay.start();
+    try {
+      await waitFor(() => relay.snapshot().failedAttempts >= 3, { what: 'failed attempts while the broker is down' });
+      expect(await relay.backlog()).toBe(10);
+      const { rows } = await pool.query<{ attempts: number; last_error: string }>('SELECT attempts, last_error FROM outbox_event ORDER BY seq LIMIT 1');
+      expect(rows[0].attempts).toBeGreaterThanOrEqual(3);
+      expect(rows[0].last_error).toMatch(/ECONNREFUSED/);
+
+      brokerUp = true;
+      await waitFor(async () => (await relay.backlog()) === 0, { what: 'the backlog to drain' });
+    } finally {
+      await relay.stop();
+    }
+    expect(sent).toEqual(events.map((e) => e.eventId));
+  });
+
+  it('lets only one relay per database publish (advisory lock), and hands over when it stops', async () => {
+    const first = new OutboxRelay(pool, () => producer);
+    const second = new OutboxRelay(pool, () => producer);
+    await insert(pool, outboxRecord(topic, registered(randomUUID(), 1)));
+    expect(await first.publishOnce()).toBe(1);
+    await insert(pool, outboxRecord(topic, registered(randomUUID(), 2)));
+    expect(await second.publishOnce()).toBe(0);
+    expect(second.snapshot().leader).toBe(false);
+    await first.stop();
+    expect(await second.publishOnce()).toBe(1);
+    await second.stop();
+  });
+});

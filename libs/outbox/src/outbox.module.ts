@@ -1,0 +1,53 @@
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { EventPublisher } from '@boxoffice/kafka';
+import { OutboxRelay, OutboxRelayOptions } from './outbox-relay';
+
+export const OUTBOX_POOL = Symbol('OUTBOX_POOL');
+
+export interface OutboxModuleOptions extends OutboxRelayOptions {
+  databaseUrl: string;
+  /** Start the relay with the app (default true); tests may drive publishOnce() themselves. */
+  autoStart?: boolean;
+}
+
+class OutboxLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly relay: OutboxRelay,
+    @Inject(OUTBOX_POOL) private readonly pool: Pool,
+    private readonly autoStart: boolean,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.autoStart) this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.pool.end();
+  }
+}
+
+/** The relay for a service whose database has the `outbox_event` table; needs KafkaModule imported. */
+@Module({})
+export class OutboxModule {
+  static register({ databaseUrl, autoStart = true, ...relayOptions }: OutboxModuleOptions): DynamicModule {
+    return {
+      module: OutboxModule,
+      providers: [
+        { provide: OUTBOX_POOL, useFactory: () => new Pool({ connectionString: databaseUrl, max: 3 }) },
+        {
+          provide: OutboxRelay,
+          inject: [OUTBOX_POOL, EventPublisher],
+          useFactory: (pool: Pool, publisher: EventPublisher) => new OutboxRelay(pool, () => publisher.producer, relayOptions),
+        },
+        {
+          provide: OutboxLifecycle,
+          inject: [OutboxRelay, OUTBOX_POOL],
+          useFactory: (relay: OutboxRelay, pool: Pool) => new OutboxLifecycle(relay, pool, autoStart),
+        },
+      ],
+      exports: [OutboxRelay],
+    };
+  }
+}
