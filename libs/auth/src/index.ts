@@ -1,4 +1,5 @@
 export * from './auth.guard';
 export * from './auth.module';
+export * from './jwks-cache';
 export * from './principal';
 export * from './token-verifier';
