@@ -1,0 +1,18 @@
+export * from './registry';
+export * from './flags-client';
+export * from './flags.module';
+export * from './health';
+export { loadFlagsSettings, flagsEnv, FLAG_ENVIRONMENTS } from './config';
+export type { FlagEnvironment, FlagsEnv, FlagsSettings, FlagSourceOptions } from './config';
+export { FileFlagSource, FliptServerSource, FlagSourceError } from './sources';
+export type { FlagSource, SourceSnapshot } from './sources';
+export { validateFlagFiles, readFlagDirectory, FlagFilesError } from './flag-files';
+export type { ValidationReport, FlagDirectory, FlagFile } from './flag-files';
+export { formatProblem } from './format';
+export type { FlagProblem, FeatureDocument } from './format';
+export { toEngineDocument, MATCH_TYPE_TO_ENGINE, COMPARISON_TYPE_TO_ENGINE } from './engine-document';
+export type { EngineDocument } from './engine-document';
+export { checkRegistry } from './registry-check';
+export { editFlag, describeFlag, FlagEditError } from './edit';
+export type { FlagEdit, EditResult } from './edit';
+export { EVALUATIONS_METRIC, STALE_METRIC, RELOADS_METRIC, METER_NAME } from './telemetry';
