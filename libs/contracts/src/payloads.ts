@@ -26,17 +26,24 @@ export const userRegisteredV1 = z
   })
   .strict();
 
-const orderLineSchema = z
+/** Most tickets one order may buy (checkout refuses more before reserving anything). */
+export const MAX_TICKETS_PER_ORDER = 10;
+
+/** What was bought: one tier of one catalog event, with the unit price actually charged. */
+export const orderLineSchema = z
   .object({
     eventId: z.uuid(),
     eventName: z.string().min(1),
     startsAt: z.iso.datetime({ offset: true }),
     tierId: z.uuid(),
     tierName: z.string().min(1),
-    quantity: z.number().int().min(1).max(10),
+    quantity: z.number().int().min(1).max(MAX_TICKETS_PER_ORDER),
     unitPriceCents: z.number().int().nonnegative(),
   })
   .strict();
+
+/** Why an order failed; checkout maps each to an HTTP status, notify to a message. */
+export const orderFailureReasonSchema = z.enum(['payment-declined', 'payment-error', 'payment-timeout']);
 
 export const orderPlacedV1 = z
   .object({
@@ -66,8 +73,12 @@ export const orderFailedV1 = z
     orderId: z.uuid(),
     customer: customerSchema,
     line: orderLineSchema,
-    reason: z.enum(['payment-declined', 'payment-error', 'payment-timeout']),
+    reason: orderFailureReasonSchema,
     message: z.string().min(1).max(500),
     failedAt: z.iso.datetime({ offset: true }),
   })
   .strict();
+
+export type Customer = z.infer<typeof customerSchema>;
+export type OrderLine = z.infer<typeof orderLineSchema>;
+export type OrderFailureReason = z.infer<typeof orderFailureReasonSchema>;

@@ -5,7 +5,34 @@ const valid = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/boxoffice_checkou
 
 describe('checkout configuration', () => {
   it('applies the defaults', () => {
-    expect(loadConfig(checkoutConfigSchema, valid)).toMatchObject({ PORT: 3002, NODE_ENV: 'development', LOG_LEVEL: 'info' });
+    expect(loadConfig(checkoutConfigSchema, valid)).toMatchObject({
+      PORT: 3002,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      SERVICE_VERSION: '0.0.0-dev',
+      JWKS_URL: 'http://127.0.0.1:3001/.well-known/jwks.json',
+      JWT_ISSUER: 'https://login.boxoffice',
+      PRICING_STRATEGY: 'standard',
+      PAYMENT_FAILURE_RATE: 0,
+    });
+  });
+
+  it('takes the version reported in headers and /health from SERVICE_VERSION', () => {
+    expect(loadConfig(checkoutConfigSchema, { ...valid, SERVICE_VERSION: '1.4.0+abc123' }).SERVICE_VERSION).toBe('1.4.0+abc123');
+  });
+
+  it('reads the payment simulator and pricing settings', () => {
+    const config = loadConfig(checkoutConfigSchema, { ...valid, PAYMENT_LATENCY_MS: '250', PAYMENT_FAILURE_RATE: '0.3', PRICING_STRATEGY: 'dynamic' });
+    expect(config).toMatchObject({ PAYMENT_LATENCY_MS: 250, PAYMENT_FAILURE_RATE: 0.3, PRICING_STRATEGY: 'dynamic' });
+  });
+
+  it.each([
+    [{ PAYMENT_FAILURE_RATE: '1.5' }, /PAYMENT_FAILURE_RATE: must be between 0 and 1 \(got "1.5"\)/],
+    [{ PRICING_STRATEGY: 'surge' }, /PRICING_STRATEGY: .*\(got "surge"\)/],
+    [{ JWKS_URL: 'ftp://login/jwks' }, /JWKS_URL: /],
+    [{ PAYMENT_TIMEOUT_MS: '5000', ORDER_PENDING_TIMEOUT_MS: '4000' }, /ORDER_PENDING_TIMEOUT_MS: must be greater than PAYMENT_TIMEOUT_MS/],
+  ])('refuses %j naming the variable', (change, message) => {
+    expect(() => loadConfig(checkoutConfigSchema, { ...valid, ...change })).toThrow(message);
   });
 
   it('fails fast naming a missing database URL', () => {

@@ -4,7 +4,13 @@ import { PrismaClient } from '../generated/prisma/client';
 
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   constructor(private readonly options: DatabaseOptions) {
-    super({ adapter: createPgAdapter(options) });
+    super({
+      adapter: createPgAdapter(options),
+      // Under a rush, transactions queue for pool connections. Let the pool's own 3 s connect
+      // timeout decide (Prisma's default maxWait of 2 s would cut in first); the request then
+      // gets a 503 (common/database-busy.ts), never a 500.
+      transactionOptions: { maxWait: 5_000, timeout: 10_000 },
+    });
   }
 
   async onModuleInit(): Promise<void> {
