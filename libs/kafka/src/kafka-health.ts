@@ -23,6 +23,11 @@ export class KafkaHealthProbe {
     }
   }
 
+  /** Nest calls this at shutdown: the admin connection would otherwise keep the process alive. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
   async close(): Promise<void> {
     const admin = this.admin;
     this.admin = undefined;

@@ -15,10 +15,15 @@ export const KAFKA = Symbol('KAFKA');
 
 @Module({})
 export class KafkaModule {
-  /** Producer, health probe and a raw kafkajs client, configured from validated env. */
+  /**
+   * Producer, health probe and a raw kafkajs client, configured from validated env. Global: one
+   * producer per process, and modules such as OutboxModule resolve EventPublisher without
+   * re-registering Kafka.
+   */
   static register({ env, clientId }: KafkaModuleOptions): DynamicModule {
     const client = kafkaClientConfig(env, clientId);
     return {
+      global: true,
       module: KafkaModule,
       providers: [
         { provide: KAFKA, useFactory: () => new Kafka(client) },

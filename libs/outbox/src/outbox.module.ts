@@ -28,11 +28,15 @@ class OutboxLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
-/** The relay for a service whose database has the `outbox_event` table; needs KafkaModule imported. */
+/**
+ * The relay for a service whose database has the `outbox_event` table. Global, like KafkaModule
+ * (registered beside it): one relay per process, which feature modules nudge after their commits.
+ */
 @Module({})
 export class OutboxModule {
   static register({ databaseUrl, autoStart = true, ...relayOptions }: OutboxModuleOptions): DynamicModule {
     return {
+      global: true,
       module: OutboxModule,
       providers: [
         { provide: OUTBOX_POOL, useFactory: () => new Pool({ connectionString: databaseUrl, max: 3 }) },

@@ -1,15 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { databaseProbe } from '@boxoffice/database';
 import { HealthController, healthProviders, loggingModule } from '@boxoffice/http';
-import { KafkaHealthProbe } from '@boxoffice/kafka';
-import { OutboxRelay } from '@boxoffice/outbox';
+import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
+import { OutboxModule, OutboxRelay } from '@boxoffice/outbox';
 import { CatalogModule } from './catalog/catalog.module';
 import { CHECKOUT_CONFIG, CheckoutConfig } from './config';
 import { DatabaseModule } from './database/database.module';
 import { PrismaService } from './database/prisma.service';
 import { OrdersModule } from './orders/orders.module';
-import { MessagingModule } from './outbox/messaging.module';
-import { KafkaProbeCloser } from './outbox/kafka-probe-closer';
 import { kafkaViaOutbox } from './outbox/outbox-health';
 import { OutboxStatsController } from './outbox/outbox-stats.controller';
 
@@ -20,7 +18,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         loggingModule({ service: 'checkout', version: config.SERVICE_VERSION, level: config.LOG_LEVEL }),
-        MessagingModule.forRoot(config),
+        KafkaModule.register({ env: config, clientId: 'checkout' }),
+        OutboxModule.register({ databaseUrl: config.DATABASE_URL }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         CatalogModule,
         OrdersModule.register(config),
@@ -28,7 +27,6 @@ export class AppModule {
       controllers: [HealthController, OutboxStatsController],
       providers: [
         { provide: CHECKOUT_CONFIG, useValue: config },
-        KafkaProbeCloser,
         ...healthProviders({
           identity: { service: 'checkout', version: config.SERVICE_VERSION },
           inject: [PrismaService, KafkaHealthProbe, OutboxRelay],

@@ -40,7 +40,7 @@ export class AppModule {
       imports: [
         loggingModule({ service: 'login', version: config.SERVICE_VERSION, level: config.LOG_LEVEL }),
         // Global so that OutboxModule's relay can inject the EventPublisher.
-        { ...KafkaModule.register({ env: config, clientId: 'login' }), global: true },
+        KafkaModule.register({ env: config, clientId: 'login' }),
         OutboxModule.register({ databaseUrl: config.DATABASE_URL }),
       ],
       controllers: [HealthController, JwksController, AuthController],
