@@ -1,14 +1,21 @@
 /**
- * The local demo: starts login, checkout and notify against the running local stack and walks
- * through what there is to see. Later features add their steps to `steps`.
+ * The local demo (`npm start`): starts login, checkout and notify against the running local stack
+ * and walks through the whole story: an account, a ticket, its notification, a flag that changes
+ * behaviour, a short load and the scale drill. Every step says what it does and where to look; a
+ * failing step stops the demo naming the step and the reason.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { databaseUrlFor } from '@boxoffice/db-migrate';
-import { SERVICE_NAMES, ServiceName, ServiceProcess } from '@boxoffice/testing';
+import { freePort, SERVICE_NAMES, ServiceName, ServiceProcess, waitFor } from '@boxoffice/testing';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const keepRunning = !process.argv.includes('--exit') && process.stdin.isTTY === true;
+const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
+const HOT_TIER_ID = '0b0c5e00-0000-4000-8000-000000000051';
 
 function serviceVersion(): string {
   const { version } = require(path.join(repoRoot, 'package.json')) as { version: string };
@@ -26,54 +33,255 @@ function portOf(service: ServiceName): number {
   return base + 5 + SERVICE_NAMES.indexOf(service);
 }
 
-function step(title: string): void {
-  console.log(`\n== ${title}`);
+class StepError extends Error {}
+
+let stepNumber = 0;
+/** Runs one step; its failure stops the demo with the step's name and the reason. */
+async function step<T>(title: string, run: () => Promise<T>): Promise<T> {
+  stepNumber++;
+  console.log(`\n== ${stepNumber}. ${title}`);
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof StepError) throw error;
+    throw new StepError(`step ${stepNumber} "${title}" failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const say = (line: string) => console.log(`   ${line}`);
+
+/** Runs a repo script with tsx; resolves with its stdout (stderr and stdout echoed when `echo`). */
+function runScript(args: string[], options: { env?: Record<string, string>; echo?: boolean } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, args, { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (options.echo) process.stdout.write(chunk.toString().replace(/^(?=.)/gm, '   '));
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      if (options.echo) process.stderr.write(chunk.toString().replace(/^(?=.)/gm, '   '));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited with ${code}: ${(err || out).trim().split('\n').slice(-3).join(' | ')}`))));
+  });
+}
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+async function request(url: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...init.headers,
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+function expectStatus(answer: Answer, status: number, what: string): Answer {
+  if (answer.status !== status) throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer;
+}
+
+interface Tier {
+  id: string;
+  name: string;
+  priceCents: number;
+  seatsLeft: number;
+}
+interface CatalogEvent {
+  id: string;
+  name: string;
+  city: string;
+  tiers: Tier[];
+}
+
+function placeOrder(checkoutUrl: string, token: string, tierId: string): Promise<Answer> {
+  return request(`${checkoutUrl}/orders`, { method: 'POST', token, body: { tierId, quantity: 1 }, headers: { 'idempotency-key': randomUUID() } });
 }
 
 async function main(): Promise<void> {
   const version = serviceVersion();
-  step(`Starting login, checkout and notify (version ${version})`);
   const services = new Map<ServiceName, ServiceProcess>();
+  const metricsPorts = new Map<ServiceName, number>();
+  // The demo toggles flags in a copy: the repository's flag files stay as they are.
+  const flagsDir = mkdtempSync(path.join(tmpdir(), 'boxoffice-demo-flags-'));
+  cpSync(path.join(repoRoot, 'k8s/flags'), flagsDir, { recursive: true });
   const stopAll = async () => {
     await Promise.all([...services.values()].map((s) => s.stop('SIGTERM')));
+    rmSync(flagsDir, { recursive: true, force: true });
   };
+  const url = (service: ServiceName) => {
+    const proc = services.get(service);
+    if (!proc) throw new Error(`${service} is not running`);
+    return proc.url;
+  };
+  let chart: string | undefined;
+
   try {
-    for (const service of SERVICE_NAMES) {
-      const proc = await ServiceProcess.start({
-        service,
-        port: portOf(service),
-        env: {
-          SERVICE_VERSION: version,
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-          DATABASE_URL: databaseUrlFor(service),
-          KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+    const keyEnv = await step("Login's development signing key (kept between runs)", async () => {
+      const keyDir = path.join(process.env.BOXOFFICE_STACK_DIR ?? path.join(repoRoot, 'tmp'), 'login-dev-key');
+      const out = await runScript(['services/login/scripts/generate-dev-key.ts', keyDir]);
+      const env = Object.fromEntries(out.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+      if (!env.JWT_PRIVATE_KEY_FILE) throw new Error(`generate-dev-key.ts printed no JWT_PRIVATE_KEY_FILE: ${out}`);
+      say(`JWT_PRIVATE_KEY_FILE=${env.JWT_PRIVATE_KEY_FILE}`);
+      return env;
+    });
+
+    await step(`Starting login, then checkout and notify (version ${version})`, async () => {
+      const jwksUrl = `http://127.0.0.1:${portOf('login')}/.well-known/jwks.json`;
+      const extra: Record<ServiceName, Record<string, string>> = {
+        // The demo's load step registers and logs in many accounts from one address.
+        login: { ...keyEnv, RATE_LIMIT_REGISTER_PER_IP: '100000/1m', RATE_LIMIT_LOGIN_PER_IP: '100000/1m', RATE_LIMIT_REGISTER_PER_ACCOUNT: '100000/1m' },
+        checkout: { JWKS_URL: jwksUrl, FLAGS_DIR: flagsDir },
+        notify: { JWKS_URL: jwksUrl, FLAGS_DIR: flagsDir },
+      };
+      for (const service of SERVICE_NAMES) {
+        const metricsPort = await freePort();
+        metricsPorts.set(service, metricsPort);
+        const proc = await ServiceProcess.start({
+          service,
+          port: portOf(service),
+          env: {
+            SERVICE_VERSION: version,
+            LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+            DATABASE_URL: databaseUrlFor(service),
+            KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+            METRICS_PORT: String(metricsPort),
+            ...extra[service],
+          },
+          echo: true,
+        });
+        services.set(service, proc);
+        say(`${service.padEnd(8)} ready at ${proc.url}`);
+      }
+      say(`checkout and notify verify tokens offline against ${jwksUrl}; flags from a copy of k8s/flags in ${flagsDir}`);
+    });
+
+    await step('Health and version of each service (the header a canary split is seen by)', async () => {
+      for (const [service, proc] of services) {
+        const response = await fetch(`${proc.url}/health/ready`);
+        const body = (await response.json()) as { checks: Record<string, { status: string }> };
+        const checks = Object.entries(body.checks).map(([name, c]) => `${name}=${c.status}`).join(' ');
+        say(`${service.padEnd(8)} ${response.status} x-boxoffice-version=${response.headers.get('x-boxoffice-version')} ${checks}`);
+      }
+    });
+
+    await step("Seeding checkout's demo catalog (idempotent)", async () => {
+      const out = await runScript(['services/checkout/scripts/seed.ts'], { env: { DATABASE_URL: databaseUrlFor('checkout') } });
+      for (const line of out.trim().split('\n')) say(line);
+    });
+
+    const buyer = await step('Registering an account and logging in (login)', async () => {
+      const email = `demo-${Date.now()}@example.test`;
+      const password = 'demo harbour lantern 42';
+      expectStatus(await request(`${url('login')}/auth/register`, { method: 'POST', body: { email, password, displayName: 'Demo Buyer' } }), 201, 'POST /auth/register');
+      say(`POST /auth/register ${email} → 201 (login.user-registered.v1 goes out through the outbox)`);
+      const login = expectStatus(await request(`${url('login')}/auth/login`, { method: 'POST', body: { email, password } }), 200, 'POST /auth/login');
+      const token = login.body.accessToken as string;
+      say(`POST /auth/login → 200, access token (${token.length} characters), expires in ${String(login.body.expiresIn)} s`);
+      const me = expectStatus(await request(`${url('login')}/auth/me`, { token }), 200, 'GET /auth/me');
+      say(`GET /auth/me → ${JSON.stringify(me.body)}`);
+      return { email, token };
+    });
+
+    const tier = await step('Listing events (checkout)', async () => {
+      const answer = expectStatus(await request(`${url('checkout')}/events`), 200, 'GET /events');
+      const events = answer.body.events as CatalogEvent[];
+      for (const event of events) {
+        say(`${event.name} (${event.city}): ${event.tiers.map((t) => `${t.name} ${(t.priceCents / 100).toFixed(2)} × ${t.seatsLeft} left`).join(', ')}`);
+      }
+      const available = events.flatMap((e) => e.tiers.map((t) => ({ ...t, event: e.name }))).find((t) => t.seatsLeft > 0 && t.id !== HOT_TIER_ID);
+      if (!available) throw new Error('no tier with seats left: every seeded event is sold out');
+      return available;
+    });
+
+    const order = await step(`Buying one ticket: ${tier.event}, ${tier.name}`, async () => {
+      const answer = expectStatus(await placeOrder(url('checkout'), buyer.token, tier.id), 201, 'POST /orders');
+      say(`POST /orders → 201 order ${String(answer.body.id)} status ${String(answer.body.status)}, total ${JSON.stringify(answer.body.totalCents ?? answer.body.total)}`);
+      say('checkout.order-placed.v1 and checkout.order-confirmed.v1 go to Kafka through the outbox');
+      return answer.body;
+    });
+
+    await step('Waiting for the notification (notify consumed the events)', async () => {
+      let notifications: Array<Record<string, unknown>> = [];
+      await waitFor(
+        async () => {
+          const answer = expectStatus(await request(`${url('notify')}/notifications`, { token: buyer.token }), 200, 'GET /notifications');
+          notifications = answer.body.notifications as Array<Record<string, unknown>>;
+          return notifications.some((n) => String(n.kind).includes('order') || String(n.body).includes(String(order.id)));
         },
-        echo: true,
-      });
-      services.set(service, proc);
-      console.log(`   ${service.padEnd(8)} ready at ${proc.url}`);
-    }
+        { timeoutMs: 30_000, intervalMs: 250, what: `a notification about order ${String(order.id)} in GET /notifications` },
+      );
+      for (const n of notifications) say(`${String(n.kind)} by ${String(n.channel)} to ${String(n.recipient)}: "${String(n.subject)}" (${String(n.status)})`);
+    });
 
-    step('Health and version of each service (the header a canary split is seen by)');
-    for (const [service, proc] of services) {
-      const response = await fetch(`${proc.url}/health/ready`);
-      const body = (await response.json()) as { checks: Record<string, { status: string }> };
-      const checks = Object.entries(body.checks).map(([name, c]) => `${name}=${c.status}`).join(' ');
-      console.log(`   ${service.padEnd(8)} ${response.status} x-boxoffice-version=${response.headers.get('x-boxoffice-version')} ${checks}`);
-    }
+    await step('Feature flag: the checkout kill switch (in the demo\'s copy of the flag files)', async () => {
+      const flags = (command: string) => runScript(['libs/flags/src/cli.ts', command, 'checkout-kill-switch', '--dir', flagsDir]);
+      await flags('enable');
+      say('npm run flags -- enable checkout-kill-switch   (running services pick file changes up within 2 s)');
+      let paused: Answer | undefined;
+      try {
+        await waitFor(
+          async () => {
+            const answer = await placeOrder(url('checkout'), buyer.token, tier.id);
+            if (answer.status === 503) paused = answer;
+            return paused !== undefined;
+          },
+          { timeoutMs: 6_000, intervalMs: 500, what: 'checkout to refuse orders' },
+        );
+      } catch {
+        say('checkout kept selling for 6 s: the kill switch is not wired into this checkout build (nothing to show here)');
+      }
+      if (paused) say(`POST /orders → 503 ${String(paused.body.title)}: ${String(paused.body.detail)}`);
+      await flags('disable');
+      say('npm run flags -- disable checkout-kill-switch');
+      if (paused) {
+        await waitFor(async () => (await placeOrder(url('checkout'), buyer.token, tier.id)).status === 201, { timeoutMs: 6_000, intervalMs: 500, what: 'checkout to sell again' });
+        say('POST /orders → 201 again');
+      }
+    });
 
-    step('Where to look');
-    for (const [service, proc] of services) {
-      console.log(`   ${service.padEnd(8)} API docs ${proc.url}/docs   health ${proc.url}/health/ready`);
-    }
-    console.log('   stack    npm run stack -- status | logs kafka | down');
+    await step('A short load: browse → log in → buy, 5 buyers/s for 10 s (npm run load)', async () => {
+      await runScript(
+        ['test/load/load.ts', '--scenario', 'browse-buy', '--users', '10', '--rate', '5', '--duration', '10s', '--login-url', url('login'), '--checkout-url', url('checkout')],
+        { echo: true },
+      );
+    });
+
+    await step('The scale drill, short: a backlog for notify, its real lag, what KEDA would do, and that many instances (npm run drill)', async () => {
+      const out = await runScript(['test/load/drill.ts', '--messages', '1500', '--polling-interval', '5', '--max-seconds', '120', '--quiet'], { echo: true });
+      chart = /chart:\s+(\S+)/.exec(out)?.[1];
+    });
+
+    await step('Where to look', async () => {
+      for (const [service, proc] of services) {
+        const metrics = `http://127.0.0.1:${metricsPorts.get(service)}/metrics`;
+        const served = await fetch(metrics, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+        say(`${service.padEnd(8)} API docs ${proc.url}/docs   health ${proc.url}/health/ready   metrics ${metrics}${served ? '' : ' (not served by this build)'}`);
+      }
+      if (chart) say(`drill    chart ${chart}`);
+      say('load     npm run load -- --help · drill: npm run drill · docs/load-testing.md');
+      say('stack    npm run stack -- status | logs kafka | down');
+    });
   } catch (error) {
     await stopAll();
     throw error;
   }
 
   if (!keepRunning) {
-    step('Stopping the services (run "npm start" in a terminal to keep them running)');
+    console.log('\n== Stopping the services (run "npm start" in a terminal to keep them running)');
     await stopAll();
     return;
   }

@@ -1,0 +1,54 @@
+import { HOT_TIER_ID, parseDuration, parseLoadArgs } from './args';
+import { dueStarts } from './runner';
+
+describe('parseLoadArgs', () => {
+  it('has defaults that point at the local services', () => {
+    expect(parseLoadArgs([], {})).toEqual({
+      scenario: 'browse-buy',
+      users: 20,
+      rate: 10,
+      durationSeconds: 30,
+      maxIterations: 10_000,
+      loginUrl: 'http://127.0.0.1:3001',
+      checkoutUrl: 'http://127.0.0.1:3002',
+      tierId: HOT_TIER_ID,
+      json: false,
+    });
+  });
+
+  it('reads scenario, users, rate and duration', () => {
+    const options = parseLoadArgs(['--scenario', 'flash-sale', '--users', '200', '--rate', '500', '--duration', '2m'], { CHECKOUT_URL: 'http://localhost:4000' });
+    expect(options).toMatchObject({ scenario: 'flash-sale', users: 200, rate: 500, durationSeconds: 120, checkoutUrl: 'http://localhost:4000' });
+  });
+
+  it('names the flag that is wrong', () => {
+    expect(() => parseLoadArgs(['--scenario', 'stampede'])).toThrow('--scenario');
+    expect(() => parseLoadArgs(['--users', '0'])).toThrow('--users');
+    expect(() => parseLoadArgs(['--rate', '2.5'])).toThrow('--rate');
+    expect(() => parseLoadArgs(['--duration', 'soon'])).toThrow('--duration');
+    expect(() => parseLoadArgs(['--tier', 'hot'])).toThrow('--tier');
+    expect(() => parseLoadArgs(['--nope'])).toThrow();
+  });
+
+  it('only allows loopback targets', () => {
+    expect(() => parseLoadArgs(['--checkout-url', 'http://checkout.example.com'])).toThrow('only loopback targets');
+    expect(parseLoadArgs(['--login-url', 'http://[::1]:3001/ignored/path']).loginUrl).toBe('http://[::1]:3001');
+  });
+});
+
+describe('parseDuration', () => {
+  it('reads plain seconds, s, m and ms', () => {
+    expect([parseDuration('45'), parseDuration('45s'), parseDuration('2m'), parseDuration('500ms')]).toEqual([45, 45, 120, 0.5]);
+  });
+});
+
+describe('dueStarts', () => {
+  const pace = { rate: 10, concurrency: 5, durationSeconds: 3, maxIterations: 25 };
+
+  it('starts one at once and `rate` per second after that, up to the duration and the cap', () => {
+    expect(dueStarts(0, pace)).toBe(1);
+    expect(dueStarts(1.05, pace)).toBe(11);
+    expect(dueStarts(2.5, pace)).toBe(25);
+    expect(dueStarts(100, { ...pace, maxIterations: 1000 })).toBe(31);
+  });
+});
