@@ -3,4 +3,5 @@ module.exports = {
   displayName: 'notify',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  setupFiles: ['<rootDir>/src/testing/quiet-logs.ts'],
 };

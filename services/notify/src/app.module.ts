@@ -1,11 +1,62 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { AuthModule } from '@boxoffice/auth';
 import { databaseProbe } from '@boxoffice/database';
-import { HealthController, healthProviders, loggingModule } from '@boxoffice/http';
+import { HealthController, healthProviders, loggingModule, ShutdownState } from '@boxoffice/http';
 import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
+import { CHANNEL_SELECTOR, ConfiguredChannelSelector } from './channels/channel-selector';
+import { Channels } from './channels/channels';
+import { SimulatedOutbox } from './channels/simulated-channel';
 import { NOTIFY_CONFIG, NotifyConfig } from './config';
+import { ConsumerStats } from './consumer/consumer-stats';
+import { ConsumerStatsController } from './consumer/consumer-stats.controller';
 import { PrismaService } from './database/prisma.service';
+import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
 import { InboxController } from './inbox/inbox.controller';
 import { InboxService } from './inbox/inbox.service';
+import { ProcessingRetry } from './inbox/processing-retry';
+import { NotificationService } from './notifications/notification.service';
+import { NotificationStore } from './notifications/notification.store';
+import { NotificationsController } from './notifications/notifications.controller';
+import { NotificationTemplates } from './templates/notification-templates';
+
+function channelProviders(config: NotifyConfig): Provider[] {
+  return [
+    { provide: SimulatedOutbox, useValue: new SimulatedOutbox() },
+    {
+      provide: Channels,
+      inject: [SimulatedOutbox],
+      useFactory: (outbox: SimulatedOutbox) =>
+        new Channels(outbox, {
+          url: config.WEBHOOK_URL,
+          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+          maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+          backoffInitialMs: config.WEBHOOK_BACKOFF_INITIAL_MS,
+          backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+        }),
+    },
+    { provide: CHANNEL_SELECTOR, useValue: new ConfiguredChannelSelector(config.NOTIFY_DEFAULT_CHANNEL) },
+  ];
+}
+
+function inboxProviders(config: NotifyConfig): Provider[] {
+  return [
+    InboxService,
+    DeadLetterPublisher,
+    { provide: ConsumerStats, useValue: new ConsumerStats(config.KAFKA_CONSUMER_GROUP) },
+    {
+      provide: ProcessingRetry,
+      inject: [PrismaService, ShutdownState],
+      useFactory: (db: PrismaService, shutdown: ShutdownState) =>
+        new ProcessingRetry(
+          { maxAttempts: config.PROCESSING_MAX_ATTEMPTS },
+          {
+            healthy: () => db.$queryRawUnsafe('SELECT 1').then(() => true, () => false),
+            stopping: () => shutdown.draining,
+          },
+        ),
+    },
+  ];
+}
 
 @Module({})
 export class AppModule {
@@ -15,12 +66,17 @@ export class AppModule {
       imports: [
         loggingModule({ service: 'notify', version: config.SERVICE_VERSION, level: config.LOG_LEVEL }),
         KafkaModule.register({ env: config, clientId: 'notify' }),
+        AuthModule.register(config),
       ],
-      controllers: [HealthController, InboxController],
+      controllers: [HealthController, InboxController, NotificationsController, ConsumerStatsController],
       providers: [
         { provide: NOTIFY_CONFIG, useValue: config },
-        InboxService,
         { provide: PrismaService, useFactory: () => new PrismaService({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }) },
+        NotificationTemplates,
+        NotificationStore,
+        NotificationService,
+        ...channelProviders(config),
+        ...inboxProviders(config),
         ...healthProviders({
           identity: { service: 'notify', version: config.SERVICE_VERSION },
           inject: [PrismaService, KafkaHealthProbe],

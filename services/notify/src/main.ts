@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { loadConfig } from '@boxoffice/config';
 import { createHttpApp, runOrExit } from '@boxoffice/http';
-import { kafkaConsumerOptions, KafkaUnavailableError } from '@boxoffice/kafka';
 import { AppModule } from './app.module';
 import { notifyConfigSchema } from './config';
+import { startNotifyConsumer } from './consumer/start-consumer';
 
 void runOrExit('notify', async () => {
   const config = loadConfig(notifyConfigSchema);
@@ -12,9 +12,6 @@ void runOrExit('notify', async () => {
     version: config.SERVICE_VERSION,
     description: 'Kafka consumers that turn order and account events into exactly one notification each.',
   });
-  app.connectMicroservice(kafkaConsumerOptions({ env: config, clientId: 'notify', groupId: config.KAFKA_CONSUMER_GROUP }));
-  await app.startAllMicroservices().catch((error: unknown) => {
-    throw new KafkaUnavailableError(config.KAFKA_BROKERS, error);
-  });
+  await startNotifyConsumer(app, config);
   await app.listen(config.PORT, config.HOST);
 });
