@@ -1,6 +1,7 @@
 import { INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { httpTelemetryMiddleware } from '@boxoffice/telemetry';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc, ZodValidationPipe } from 'nestjs-zod';
@@ -16,10 +17,12 @@ export interface HttpAppOptions {
 
 /**
  * The cross-cutting HTTP setup every service shares: problem details for every error, body
- * validation with zod, the version header a canary split is seen by, OpenAPI at /docs, and
+ * validation with zod, request metrics and tracing, the version header a canary split is seen by, OpenAPI at /docs, and
  * shutdown hooks so SIGTERM drains instead of dropping requests.
  */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): INestApplication {
+  // First middleware, so request metrics and the server span cover every request, 404s included.
+  app.use(httpTelemetryMiddleware());
   app.useLogger(app.get(Logger));
   app.getHttpAdapter().getInstance().disable?.('x-powered-by');
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -1,17 +1,5 @@
+import { loggerOptions } from '@boxoffice/telemetry';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
-import { randomUUID } from 'node:crypto';
-
-/** Paths never logged: credentials and tokens in headers or bodies. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.refreshToken',
-  '*.accessToken',
-  '*.token',
-];
 
 export interface LoggingOptions {
   service: string;
@@ -19,19 +7,11 @@ export interface LoggingOptions {
   level: string;
 }
 
-/** Structured JSON logs (pino) with service, version and a request id on every line. */
+/**
+ * Structured JSON logs (pino) with service, version, request id and the active trace and span ids
+ * on every line; credentials are redacted by path and then on the whole serialized line
+ * (see `loggerOptions` in @boxoffice/telemetry and docs/observability.md).
+ */
 export function loggingModule(options: LoggingOptions) {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level: options.level,
-      base: { service: options.service, version: options.version },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      genReqId: (req: IncomingMessage) => {
-        const header = req.headers['x-request-id'];
-        return typeof header === 'string' && header.length <= 128 ? header : randomUUID();
-      },
-      autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
-      quietReqLogger: true,
-    },
-  });
+  return LoggerModule.forRoot(loggerOptions(options));
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { EventPublisher } from '@boxoffice/kafka';
+import { observeOutboxBacklog, tracedBatchSender } from '@boxoffice/telemetry';
 import { OutboxRelay, OutboxRelayOptions } from './outbox-relay';
 
 export const OUTBOX_POOL = Symbol('OUTBOX_POOL');
@@ -12,6 +13,8 @@ export interface OutboxModuleOptions extends OutboxRelayOptions {
 }
 
 class OutboxLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopObservingBacklog?: () => void;
+
   constructor(
     private readonly relay: OutboxRelay,
     @Inject(OUTBOX_POOL) private readonly pool: Pool,
@@ -20,9 +23,11 @@ class OutboxLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationBootstrap(): void {
     if (this.autoStart) this.relay.start();
+    this.stopObservingBacklog = observeOutboxBacklog(() => this.relay.backlog());
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopObservingBacklog?.();
     await this.relay.stop();
     await this.pool.end();
   }
@@ -43,7 +48,8 @@ export class OutboxModule {
         {
           provide: OutboxRelay,
           inject: [OUTBOX_POOL, EventPublisher],
-          useFactory: (pool: Pool, publisher: EventPublisher) => new OutboxRelay(pool, () => publisher.producer, relayOptions),
+          // One PRODUCER span per row, continuing the trace of the request that wrote it.
+          useFactory: (pool: Pool, publisher: EventPublisher) => new OutboxRelay(pool, () => tracedBatchSender(publisher.producer), relayOptions),
         },
         {
           provide: OutboxLifecycle,

@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { databaseProbe } from '@boxoffice/database';
+import { FlagsClient, FlagsModule, flagsReadinessCheck } from '@boxoffice/flags';
 import { HealthController, healthProviders, loggingModule } from '@boxoffice/http';
 import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
+import { TelemetryShutdownHook } from '@boxoffice/telemetry';
 import { OutboxModule, OutboxRelay } from '@boxoffice/outbox';
 import { CatalogModule } from './catalog/catalog.module';
-import { CHECKOUT_CONFIG, CheckoutConfig } from './config';
+import { CHECKOUT_CONFIG, CheckoutConfig, flagsEnvOf } from './config';
 import { DatabaseModule } from './database/database.module';
 import { PrismaService } from './database/prisma.service';
 import { OrdersModule } from './orders/orders.module';
@@ -21,16 +23,22 @@ export class AppModule {
         KafkaModule.register({ env: config, clientId: 'checkout' }),
         OutboxModule.register({ databaseUrl: config.DATABASE_URL }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        FlagsModule.register({ service: 'checkout', serviceVersion: config.SERVICE_VERSION, env: flagsEnvOf(config), global: true }),
         CatalogModule,
         OrdersModule.register(config),
       ],
       controllers: [HealthController, OutboxStatsController],
       providers: [
         { provide: CHECKOUT_CONFIG, useValue: config },
+        TelemetryShutdownHook,
         ...healthProviders({
           identity: { service: 'checkout', version: config.SERVICE_VERSION },
-          inject: [PrismaService, KafkaHealthProbe, OutboxRelay],
-          checks: (db: PrismaService, kafka: KafkaHealthProbe, relay: OutboxRelay) => [databaseProbe(db), kafkaViaOutbox(kafka, relay)],
+          inject: [PrismaService, KafkaHealthProbe, OutboxRelay, FlagsClient],
+          checks: (db: PrismaService, kafka: KafkaHealthProbe, relay: OutboxRelay, flags: FlagsClient) => [
+            databaseProbe(db),
+            kafkaViaOutbox(kafka, relay),
+            flagsReadinessCheck(flags),
+          ],
         }),
       ],
     };

@@ -1,6 +1,9 @@
+import * as path from 'node:path';
 import { ConfigError, loadConfig } from '@boxoffice/config';
-import { checkoutConfigSchema } from './config';
+import { loadFlagsSettings } from '@boxoffice/flags';
+import { checkoutConfigSchema, flagsEnvOf } from './config';
 
+const repoRoot = path.resolve(__dirname, '../../..');
 const valid = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/boxoffice_checkout', KAFKA_BROKERS: '127.0.0.1:9092' };
 
 describe('checkout configuration', () => {
@@ -31,8 +34,18 @@ describe('checkout configuration', () => {
     [{ PRICING_STRATEGY: 'surge' }, /PRICING_STRATEGY: .*\(got "surge"\)/],
     [{ JWKS_URL: 'ftp://login/jwks' }, /JWKS_URL: /],
     [{ PAYMENT_TIMEOUT_MS: '5000', ORDER_PENDING_TIMEOUT_MS: '4000' }, /ORDER_PENDING_TIMEOUT_MS: must be greater than PAYMENT_TIMEOUT_MS/],
+    [{ FLAGS_ENVIRONMENT: 'qa' }, /FLAGS_ENVIRONMENT: .*\(got "qa"\)/],
+    [{ FLIPT_URL: 'flipt:8080' }, /FLIPT_URL: must be an http\(s\):\/\/ URL/],
+    [{ FLAGS_REFRESH_INTERVAL_MS: '10' }, /FLAGS_REFRESH_INTERVAL_MS: /],
   ])('refuses %j naming the variable', (change, message) => {
     expect(() => loadConfig(checkoutConfigSchema, { ...valid, ...change })).toThrow(message);
+  });
+
+  it('hands the flag settings to FlagsModule as it reads them: the repo files by default, the Flipt server when FLIPT_URL is set', () => {
+    const files = loadFlagsSettings(flagsEnvOf(loadConfig(checkoutConfigSchema, valid)), repoRoot);
+    expect(files).toMatchObject({ namespace: 'boxoffice', environment: 'dev', refreshIntervalMs: 1000, source: { kind: 'files', dir: expect.stringMatching(/k8s\/flags$/) } });
+    const server = loadFlagsSettings(flagsEnvOf(loadConfig(checkoutConfigSchema, { ...valid, FLIPT_URL: 'http://flipt:8080', FLAGS_ENVIRONMENT: 'prod', FLAGS_REFRESH_INTERVAL_MS: '2000' })));
+    expect(server).toEqual({ namespace: 'boxoffice', environment: 'prod', refreshIntervalMs: 2000, source: { kind: 'flipt', url: 'http://flipt:8080' } });
   });
 
   it('fails fast naming a missing database URL', () => {

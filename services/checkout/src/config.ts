@@ -1,5 +1,6 @@
 import { authEnv } from '@boxoffice/auth';
 import { databaseEnv, kafkaEnv, serviceEnv } from '@boxoffice/config';
+import { flagsEnv } from '@boxoffice/flags';
 import { z } from 'zod';
 
 const milliseconds = (max: number) => z.coerce.number().int().min(0).max(max);
@@ -8,15 +9,16 @@ export const checkoutConfigSchema = serviceEnv
   .extend(databaseEnv.shape)
   .extend(kafkaEnv.shape)
   .extend(authEnv.shape)
+  .extend(flagsEnv.shape)
   .extend({
     PORT: serviceEnv.shape.PORT.default(3002),
     /** login's key set; the local default is login on its default port. Deployments set it. */
     JWKS_URL: authEnv.shape.JWKS_URL.default('http://127.0.0.1:3001/.well-known/jwks.json'),
-    /** Which pricing strategy orders use until a flag decides per user: standard | dynamic. */
+    /** Pricing for buyers the `checkout-new-pricing` flag does not move to dynamic: standard | dynamic. */
     PRICING_STRATEGY: z.enum(['standard', 'dynamic']).default('standard'),
-    /** Payment simulator: added latency per charge. */
+    /** Payment simulator: latency per charge; `checkout-added-latency-ms` adds to it. */
     PAYMENT_LATENCY_MS: milliseconds(60_000).default(50),
-    /** Payment simulator: share of charges that fail with a provider error (0..1). */
+    /** Payment simulator: share of charges that fail (0..1); `checkout-payment-failure-rate` can only raise it. */
     PAYMENT_FAILURE_RATE: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0),
     /** A charge that takes longer fails the order as payment-timeout. */
     PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(3_000),
@@ -35,3 +37,15 @@ export const checkoutConfigSchema = serviceEnv
 
 export type CheckoutConfig = z.infer<typeof checkoutConfigSchema>;
 export const CHECKOUT_CONFIG = Symbol('CHECKOUT_CONFIG');
+
+/** The flag settings, as the environment `FlagsModule` reads (already validated with the rest of the config). */
+export function flagsEnvOf(config: CheckoutConfig): NodeJS.ProcessEnv {
+  return {
+    FLIPT_URL: config.FLIPT_URL,
+    FLIPT_NAMESPACE: config.FLIPT_NAMESPACE,
+    FLIPT_CLIENT_TOKEN: config.FLIPT_CLIENT_TOKEN,
+    FLAGS_DIR: config.FLAGS_DIR,
+    FLAGS_ENVIRONMENT: config.FLAGS_ENVIRONMENT,
+    FLAGS_REFRESH_INTERVAL_MS: String(config.FLAGS_REFRESH_INTERVAL_MS),
+  };
+}

@@ -1,11 +1,18 @@
+import { telemetry } from './telemetry';
 import 'reflect-metadata';
 import { loadConfig } from '@boxoffice/config';
+import { loadFlagsSettings } from '@boxoffice/flags';
 import { createHttpApp, runOrExit } from '@boxoffice/http';
 import { AppModule } from './app.module';
-import { checkoutConfigSchema } from './config';
+import { checkoutConfigSchema, flagsEnvOf } from './config';
 
 void runOrExit('checkout', async () => {
+  // A METRICS_PORT that was asked for (as in the cluster) and cannot be bound fails the start. The
+  // default port is best effort: several local processes share it, and a clash is one stderr line.
+  if (process.env.METRICS_PORT) await telemetry.metricsEndpoint;
   const config = loadConfig(checkoutConfigSchema);
+  // A missing FLAGS_DIR fails here in one line rather than inside Nest's injector with a stack trace.
+  loadFlagsSettings(flagsEnvOf(config));
   const app = await createHttpApp(AppModule.forRoot(config), {
     service: 'checkout',
     version: config.SERVICE_VERSION,

@@ -3,6 +3,7 @@ import { AuthGuard, TokenVerifier } from '@boxoffice/auth';
 import { databaseProbe } from '@boxoffice/database';
 import { HealthController, healthProviders, loggingModule } from '@boxoffice/http';
 import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
+import { TelemetryShutdownHook } from '@boxoffice/telemetry';
 import { OutboxModule } from '@boxoffice/outbox';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { AuthController } from './auth/auth.controller';
@@ -46,6 +47,7 @@ export class AppModule {
       controllers: [HealthController, JwksController, AuthController],
       providers: [
         { provide: LOGIN_CONFIG, useValue: config },
+        TelemetryShutdownHook,
         { provide: PrismaService, useFactory: () => new PrismaService({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }) },
         { provide: SigningKeys, useFactory: () => loadSigningKeys(config) },
         // login verifies its own tokens from memory: no HTTP round trip to itself.

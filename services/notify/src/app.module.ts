@@ -1,12 +1,16 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AuthModule } from '@boxoffice/auth';
 import { databaseProbe } from '@boxoffice/database';
+import { FlagsClient, FlagsModule, flagsReadinessCheck } from '@boxoffice/flags';
 import { HealthController, healthProviders, loggingModule, ShutdownState } from '@boxoffice/http';
 import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
-import { CHANNEL_SELECTOR, ConfiguredChannelSelector } from './channels/channel-selector';
+import { TelemetryShutdownHook } from '@boxoffice/telemetry';
+import { CHANNEL_SELECTOR } from './channels/channel-selector';
 import { Channels } from './channels/channels';
+import { FlaggedChannelSelector } from './channels/flagged-channel-selector';
 import { SimulatedOutbox } from './channels/simulated-channel';
-import { NOTIFY_CONFIG, NotifyConfig } from './config';
+import { flagsEnvOf, NOTIFY_CONFIG, NotifyConfig } from './config';
+import { ConsumerMetrics } from './consumer/consumer-metrics';
 import { ConsumerStats } from './consumer/consumer-stats';
 import { ConsumerStatsController } from './consumer/consumer-stats.controller';
 import { PrismaService } from './database/prisma.service';
@@ -34,7 +38,12 @@ function channelProviders(config: NotifyConfig): Provider[] {
           backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
         }),
     },
-    { provide: CHANNEL_SELECTOR, useValue: new ConfiguredChannelSelector(config.NOTIFY_DEFAULT_CHANNEL) },
+    {
+      provide: CHANNEL_SELECTOR,
+      inject: [FlagsClient],
+      useFactory: (flags: FlagsClient) =>
+        new FlaggedChannelSelector(flags, config.NOTIFY_DEFAULT_CHANNEL, (channel) => channel !== 'webhook' || Boolean(config.WEBHOOK_URL)),
+    },
   ];
 }
 
@@ -43,6 +52,7 @@ function inboxProviders(config: NotifyConfig): Provider[] {
     InboxService,
     DeadLetterPublisher,
     { provide: ConsumerStats, useValue: new ConsumerStats(config.KAFKA_CONSUMER_GROUP) },
+    ConsumerMetrics,
     {
       provide: ProcessingRetry,
       inject: [PrismaService, ShutdownState],
@@ -67,10 +77,12 @@ export class AppModule {
         loggingModule({ service: 'notify', version: config.SERVICE_VERSION, level: config.LOG_LEVEL }),
         KafkaModule.register({ env: config, clientId: 'notify' }),
         AuthModule.register(config),
+        FlagsModule.register({ service: 'notify', serviceVersion: config.SERVICE_VERSION, env: flagsEnvOf(config), global: true }),
       ],
       controllers: [HealthController, InboxController, NotificationsController, ConsumerStatsController],
       providers: [
         { provide: NOTIFY_CONFIG, useValue: config },
+        TelemetryShutdownHook,
         { provide: PrismaService, useFactory: () => new PrismaService({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }) },
         NotificationTemplates,
         NotificationStore,
@@ -79,8 +91,8 @@ export class AppModule {
         ...inboxProviders(config),
         ...healthProviders({
           identity: { service: 'notify', version: config.SERVICE_VERSION },
-          inject: [PrismaService, KafkaHealthProbe],
-          checks: (db: PrismaService, kafka: KafkaHealthProbe) => [databaseProbe(db), kafka],
+          inject: [PrismaService, KafkaHealthProbe, FlagsClient],
+          checks: (db: PrismaService, kafka: KafkaHealthProbe, flags: FlagsClient) => [databaseProbe(db), kafka, flagsReadinessCheck(flags)],
         }),
       ],
     };

@@ -1,5 +1,6 @@
 import { authEnv } from '@boxoffice/auth';
 import { databaseEnv, kafkaEnv, serviceEnv } from '@boxoffice/config';
+import { flagsEnv } from '@boxoffice/flags';
 import { z } from 'zod';
 import { NotificationChannel } from './generated/prisma/enums';
 
@@ -9,6 +10,7 @@ export const notifyConfigSchema = serviceEnv
   .extend(databaseEnv.shape)
   .extend(kafkaEnv.shape)
   .extend(authEnv.shape)
+  .extend(flagsEnv.shape)
   .extend({
     PORT: serviceEnv.shape.PORT.default(3003),
     /** login's keys; the default is login's local port, deployments set it to login's Service. */
@@ -51,3 +53,15 @@ export const notifyConfigSchema = serviceEnv
 
 export type NotifyConfig = z.infer<typeof notifyConfigSchema>;
 export const NOTIFY_CONFIG = Symbol('NOTIFY_CONFIG');
+
+/** The flag settings, as the environment `FlagsModule` reads (already validated with the rest of the config). */
+export function flagsEnvOf(config: NotifyConfig): NodeJS.ProcessEnv {
+  return {
+    FLIPT_URL: config.FLIPT_URL,
+    FLIPT_NAMESPACE: config.FLIPT_NAMESPACE,
+    FLIPT_CLIENT_TOKEN: config.FLIPT_CLIENT_TOKEN,
+    FLAGS_DIR: config.FLAGS_DIR,
+    FLAGS_ENVIRONMENT: config.FLAGS_ENVIRONMENT,
+    FLAGS_REFRESH_INTERVAL_MS: String(config.FLAGS_REFRESH_INTERVAL_MS),
+  };
+}

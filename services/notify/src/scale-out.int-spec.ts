@@ -18,10 +18,14 @@ const PARTITIONS_PER_TOPIC = 3;
 
 type AnyEvent = { topic: ConsumedTopic; event: EventOf<ConsumedTopic> };
 
-/** `perTopic` events on each consumed topic, keyed randomly so they spread over the partitions. */
+/**
+ * `perTopic` events on each consumed topic, keyed randomly so they spread over the partitions.
+ * Every customer is on the free plan: the `notify-channel` flag sends premium ones to sms/push,
+ * and this test counts webhook calls (NOTIFY_DEFAULT_CHANNEL).
+ */
 function eventsOnEveryTopic(perTopic: number): AnyEvent[] {
   return Array.from({ length: perTopic }).flatMap(() => [
-    { topic: 'login.user-registered.v1' as const, event: userRegistered() },
+    { topic: 'login.user-registered.v1' as const, event: userRegistered({ plan: 'free' }) },
     { topic: 'checkout.order-confirmed.v1' as const, event: orderConfirmed() },
     { topic: 'checkout.order-failed.v1' as const, event: orderFailed() },
   ]);

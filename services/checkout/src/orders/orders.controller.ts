@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -15,7 +15,7 @@ import {
 import type { Response } from 'express';
 import { AuthGuard, CurrentUser, Principal } from '@boxoffice/auth';
 import { PROBLEM_CONTENT_TYPE, ProblemException } from '@boxoffice/http';
-import { traceContextFrom } from '../common/trace-context';
+import { currentTraceContext } from '@boxoffice/telemetry';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../idempotency/idempotency-key.decorator';
 import { CreateOrderDto, OrderDto, OrderIdParams, OrderListDto, OrderListQuery } from './order.dto';
 import { orderBody } from './order-responses';
@@ -52,10 +52,9 @@ export class OrdersController {
     @CurrentUser() principal: Principal,
     @IdempotencyKey() idempotencyKey: string,
     @Body() body: CreateOrderDto,
-    @Headers() headers: Record<string, string | string[] | undefined>,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Record<string, unknown>> {
-    const placed = await this.orders.place({ principal, idempotencyKey, body, traceContext: traceContextFrom(headers) });
+    const placed = await this.orders.place({ principal, idempotencyKey, body, traceContext: currentTraceContext() });
     res.status(placed.status).location(`/orders/${placed.orderId}`);
     if (placed.replayed) res.setHeader('Idempotent-Replayed', 'true');
     if (placed.status >= 400) res.type(PROBLEM_CONTENT_TYPE);

@@ -1,10 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@boxoffice/auth';
+import { FlagsClient } from '@boxoffice/flags';
 import { CHECKOUT_CONFIG, CheckoutConfig } from '../config';
-import { ConfiguredPaymentFaultSettings, PaymentFaultSettings } from '../payment/payment-fault-settings';
+import { FlaggedPaymentFaultSettings } from '../payment/flagged-payment-fault-settings';
+import { PaymentFaultSettings } from '../payment/payment-fault-settings';
 import { PaymentGateway } from '../payment/payment-gateway';
 import { SimulatedPaymentGateway } from '../payment/simulated-payment-gateway';
-import { PricingStrategySelector, ConfiguredPricingStrategySelector } from '../pricing/pricing-strategy.selector';
+import { FlaggedPricingStrategySelector } from '../pricing/flagged-pricing-strategy.selector';
+import { PricingStrategySelector } from '../pricing/pricing-strategy.selector';
+import { CheckoutKillSwitch } from './kill-switch';
 import { OrderStore } from './order-store';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
@@ -22,11 +26,18 @@ export class OrdersModule {
         OrderStore,
         OrdersService,
         PendingOrderSweeper,
-        // The two seams feature flags take over later: replace these providers.
-        { provide: PricingStrategySelector, useFactory: () => new ConfiguredPricingStrategySelector(config.PRICING_STRATEGY) },
+        // Flag-driven (FlagsClient comes from the global FlagsModule in AppModule).
+        CheckoutKillSwitch,
+        {
+          provide: PricingStrategySelector,
+          inject: [FlagsClient],
+          useFactory: (flags: FlagsClient) => new FlaggedPricingStrategySelector(flags, config.PRICING_STRATEGY),
+        },
         {
           provide: PaymentFaultSettings,
-          useFactory: () => new ConfiguredPaymentFaultSettings({ latencyMs: config.PAYMENT_LATENCY_MS, failureRate: config.PAYMENT_FAILURE_RATE }),
+          inject: [FlagsClient],
+          useFactory: (flags: FlagsClient) =>
+            new FlaggedPaymentFaultSettings(flags, { latencyMs: config.PAYMENT_LATENCY_MS, failureRate: config.PAYMENT_FAILURE_RATE }),
         },
         { provide: PaymentGateway, inject: [PaymentFaultSettings], useFactory: (faults: PaymentFaultSettings) => new SimulatedPaymentGateway(faults) },
       ],

@@ -5,6 +5,7 @@ import { checkoutConfigSchema } from '../config';
 import { ChargeResult, PaymentGateway } from '../payment/payment-gateway';
 import { ConfiguredPricingStrategySelector } from '../pricing/pricing-strategy.selector';
 import { OrderView } from './order';
+import { CheckoutKillSwitch } from './kill-switch';
 import { IllegalTransitionError } from './order-state';
 import type { OrderStore } from './order-store';
 import { OrdersService } from './orders.service';
@@ -35,7 +36,8 @@ describe('OrdersService when the sweeper failed the order while its payment was 
     } as unknown as OrderStore;
     const payments = new PaidGateway();
     const relay = { nudge: () => undefined } as unknown as OutboxRelay;
-    const service = new OrdersService(store, new ConfiguredPricingStrategySelector('standard'), payments, relay, config);
+    const killSwitchOff = { refuseWhileOn: () => undefined } as unknown as CheckoutKillSwitch;
+    const service = new OrdersService(store, new ConfiguredPricingStrategySelector('standard'), payments, relay, config, killSwitchOff);
 
     const placed = await service.place({ principal, idempotencyKey: 'k', body: { tierId: order.id, quantity: 1 } });
 

@@ -16,6 +16,7 @@ import { CreateOrderDto } from './order.dto';
 import { OrderResponse, orderResponse } from './order-responses';
 import { IllegalTransitionError } from './order-state';
 import { OrderStore, ReserveOutcome } from './order-store';
+import { CheckoutKillSwitch } from './kill-switch';
 
 export interface PlaceOrderCommand {
   principal: Principal;
@@ -41,9 +42,11 @@ export class OrdersService {
     private readonly payments: PaymentGateway,
     private readonly relay: OutboxRelay,
     @Inject(CHECKOUT_CONFIG) private readonly config: CheckoutConfig,
+    private readonly killSwitch: CheckoutKillSwitch,
   ) {}
 
   async place(command: PlaceOrderCommand): Promise<PlacedOrder> {
+    this.killSwitch.refuseWhileOn(command.principal);
     const customer = customerFrom(command.principal);
     const meta = this.eventMetadata(command.traceContext);
     const outcome = await this.busyAware(() =>

@@ -7,6 +7,7 @@ import { configureHttpApp } from '@boxoffice/http';
 import { StackEnv } from '@boxoffice/testing';
 import { AppModule } from '../app.module';
 import { checkoutConfigSchema, CheckoutConfig } from '../config';
+import { copyRepoFlags } from './flag-files';
 
 /** A login stand-in: signs tokens with a key whose JWKS is served over HTTP, as login's is. */
 export interface TestLogin {
@@ -38,8 +39,14 @@ export interface StartCheckoutOptions {
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
-/** The real checkout application, in-process, listening on 127.0.0.1 with real PostgreSQL and Kafka. */
+/**
+ * The real checkout application, in-process, listening on 127.0.0.1 with real PostgreSQL and Kafka.
+ * Unless `env` sets FLAGS_DIR, it reads a private copy of the repo's flags in which nobody gets
+ * the new pricing, so prices are what PRICING_STRATEGY says (as they were before the flag).
+ */
 export async function startCheckout(options: StartCheckoutOptions): Promise<CheckoutApp> {
+  const defaultFlags = options.env?.FLAGS_DIR ? undefined : copyRepoFlags();
+  defaultFlags?.set('checkout-new-pricing', { kind: 'rollout', percent: 0 });
   const config = loadConfig(checkoutConfigSchema, {
     SERVICE_VERSION: 'int-test',
     LOG_LEVEL: 'warn',
@@ -48,6 +55,8 @@ export async function startCheckout(options: StartCheckoutOptions): Promise<Chec
     KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
     JWKS_URL: options.login.jwks.url,
     PAYMENT_LATENCY_MS: '5',
+    // The dev environment gives everyone the new pricing (env-dev segment); staging follows the percentage.
+    ...(defaultFlags ? { FLAGS_DIR: defaultFlags.dir, FLAGS_ENVIRONMENT: 'staging' } : {}),
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
@@ -56,5 +65,9 @@ export async function startCheckout(options: StartCheckoutOptions): Promise<Chec
   configureHttpApp(app, { service: 'checkout', version: config.SERVICE_VERSION, description: 'checkout under test' });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  return { app, url: `http://127.0.0.1:${address.port}`, config, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    defaultFlags?.remove();
+  };
+  return { app, url: `http://127.0.0.1:${address.port}`, config, close };
 }

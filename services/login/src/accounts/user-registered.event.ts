@@ -1,5 +1,6 @@
 import { buildEvent, Producer } from '@boxoffice/contracts';
 import { outboxRecord, OutboxRecord } from '@boxoffice/outbox';
+import { currentTraceContext } from '@boxoffice/telemetry';
 import { NewAccount } from './accounts.repository';
 
 export const USER_REGISTERED = 'login.user-registered.v1';
@@ -16,7 +17,8 @@ export function userRegisteredRecord(account: NewAccount, producer: Producer): O
       region: account.region,
       registeredAt: account.createdAt.toISOString(),
     },
-    { producer },
+    // Built inside the registration request: the event continues its trace.
+    { producer, traceContext: currentTraceContext() },
   );
   return outboxRecord(USER_REGISTERED, event);
 }

@@ -1,5 +1,5 @@
-import { context, propagation } from '@opentelemetry/api';
 import { ExponentialBackoff, handleWhen, retry, TaskCancelledError, timeout, TimeoutStrategy, wrap } from 'cockatiel';
+import { tracedFetch } from '@boxoffice/telemetry';
 import { Channel, DeliveryContext, DeliveryFailedError, DeliveryReceipt, OutgoingMessage } from './channel';
 
 export interface WebhookOptions {
@@ -62,10 +62,10 @@ export class WebhookChannel implements Channel {
 
   private async post(url: string, message: OutgoingMessage, signal: AbortSignal): Promise<void> {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': message.notificationId, 'user-agent': 'boxoffice-notify' };
-    propagation.inject(context.active(), headers);
     let response: Response;
     try {
-      response = await fetch(url, {
+      // A CLIENT span, and its traceparent on the request: the receiver continues the order's trace.
+      response = await tracedFetch(url, {
         method: 'POST',
         headers,
         body: JSON.stringify(message),

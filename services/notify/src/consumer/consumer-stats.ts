@@ -56,7 +56,7 @@ export class ConsumerStats {
   private durationMax = 0;
 
   constructor(
-    private readonly consumerGroup: string,
+    readonly consumerGroup: string,
     private readonly now: () => number = Date.now,
   ) {}
 

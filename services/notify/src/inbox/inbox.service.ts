@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { EventOf, parseEvent } from '@boxoffice/contracts';
 import { commitMessage, CommitContext } from '@boxoffice/kafka';
+import { HeadersLike, recordMessageProcessed, withConsumerSpan } from '@boxoffice/telemetry';
 import { DeliveryFailedError } from '../channels/channel';
 import { ConsumerStats, DeadLetterCategory, InboxOutcome } from '../consumer/consumer-stats';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
@@ -32,14 +33,24 @@ export class InboxService {
     private readonly stats: ConsumerStats,
   ) {}
 
+  /** Runs in the trace the producer started (the message's traceparent header). */
   async receive(topic: ConsumedTopic, ctx: InboxContext): Promise<InboxOutcome> {
     const started = performance.now();
     const message = ctx.getMessage();
     const source: MessageSource = { topic, partition: ctx.getPartition(), offset: message.offset };
-    const { outcome, deadLetterCategory } = await this.handle(topic, message, source, heartbeatOf(ctx));
-    await commitMessage(ctx);
-    this.stats.recordHandled({ topic, partition: source.partition, outcome, deadLetterCategory, durationMs: performance.now() - started });
-    return outcome;
+    const traced = { topic, partition: source.partition, offset: message.offset, headers: message.headers as HeadersLike | undefined, consumerGroup: this.stats.consumerGroup };
+    return withConsumerSpan(traced, async () => {
+      try {
+        const { outcome, deadLetterCategory } = await this.handle(topic, message, source, heartbeatOf(ctx));
+        await commitMessage(ctx);
+        this.stats.recordHandled({ topic, partition: source.partition, outcome, deadLetterCategory, durationMs: performance.now() - started });
+        return outcome;
+      } catch (error) {
+        // Not committed: the message is delivered again.
+        recordMessageProcessed(topic, 'error', (performance.now() - started) / 1000);
+        throw error;
+      }
+    });
   }
 
   private async handle(
