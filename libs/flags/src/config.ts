@@ -24,6 +24,21 @@ export const flagsEnv = z.object({
 
 export type FlagsEnv = z.infer<typeof flagsEnv>;
 
+/**
+ * The flag settings of an already validated service config, as the environment FlagsModule and
+ * loadFlagsSettings read: services extend their config with `flagsEnv.shape` and pass this on.
+ */
+export function flagsEnvOf(config: FlagsEnv): NodeJS.ProcessEnv {
+  return {
+    FLIPT_URL: config.FLIPT_URL,
+    FLIPT_NAMESPACE: config.FLIPT_NAMESPACE,
+    FLIPT_CLIENT_TOKEN: config.FLIPT_CLIENT_TOKEN,
+    FLAGS_DIR: config.FLAGS_DIR,
+    FLAGS_ENVIRONMENT: config.FLAGS_ENVIRONMENT,
+    FLAGS_REFRESH_INTERVAL_MS: String(config.FLAGS_REFRESH_INTERVAL_MS),
+  };
+}
+
 export type FlagSourceOptions =
   /** `watch: false` relies on polling alone (fs.watch is on by default). */
   | { kind: 'files'; dir: string; watch?: boolean }

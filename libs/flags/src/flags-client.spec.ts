@@ -93,7 +93,8 @@ describe('context trimming', () => {
       }
     }
     (engine as unknown as { close?: () => void }).close?.();
-  });
+    // 12,000 paired evaluations: seconds on a busy 2-core machine, so more than Jest's default 5 s.
+  }, 60_000);
 });
 
 describe('direct engine calls', () => {

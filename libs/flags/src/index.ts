@@ -2,7 +2,7 @@ export * from './registry';
 export * from './flags-client';
 export * from './flags.module';
 export * from './health';
-export { loadFlagsSettings, flagsEnv, FLAG_ENVIRONMENTS } from './config';
+export { loadFlagsSettings, flagsEnv, flagsEnvOf, FLAG_ENVIRONMENTS } from './config';
 export type { FlagEnvironment, FlagsEnv, FlagsSettings, FlagSourceOptions } from './config';
 export { FileFlagSource, FliptServerSource, FlagSourceError } from './sources';
 export type { FlagSource, SourceSnapshot } from './sources';

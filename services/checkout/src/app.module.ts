@@ -1,12 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { databaseProbe } from '@boxoffice/database';
-import { FlagsClient, FlagsModule, flagsReadinessCheck } from '@boxoffice/flags';
+import { FlagsClient, flagsEnvOf, FlagsModule, flagsReadinessCheck } from '@boxoffice/flags';
 import { HealthController, healthProviders, loggingModule } from '@boxoffice/http';
 import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
 import { TelemetryShutdownHook } from '@boxoffice/telemetry';
 import { OutboxModule, OutboxRelay } from '@boxoffice/outbox';
 import { CatalogModule } from './catalog/catalog.module';
-import { CHECKOUT_CONFIG, CheckoutConfig, flagsEnvOf } from './config';
+import { CHECKOUT_CONFIG, CheckoutConfig } from './config';
 import { DatabaseModule } from './database/database.module';
 import { PrismaService } from './database/prisma.service';
 import { OrdersModule } from './orders/orders.module';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from '@boxoffice/config';
-import { loadFlagsSettings } from '@boxoffice/flags';
-import { checkoutConfigSchema, flagsEnvOf } from './config';
+import { flagsEnvOf, loadFlagsSettings } from '@boxoffice/flags';
+import { checkoutConfigSchema } from './config';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const valid = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/boxoffice_checkout', KAFKA_BROKERS: '127.0.0.1:9092' };

@@ -38,14 +38,3 @@ export const checkoutConfigSchema = serviceEnv
 export type CheckoutConfig = z.infer<typeof checkoutConfigSchema>;
 export const CHECKOUT_CONFIG = Symbol('CHECKOUT_CONFIG');
 
-/** The flag settings, as the environment `FlagsModule` reads (already validated with the rest of the config). */
-export function flagsEnvOf(config: CheckoutConfig): NodeJS.ProcessEnv {
-  return {
-    FLIPT_URL: config.FLIPT_URL,
-    FLIPT_NAMESPACE: config.FLIPT_NAMESPACE,
-    FLIPT_CLIENT_TOKEN: config.FLIPT_CLIENT_TOKEN,
-    FLAGS_DIR: config.FLAGS_DIR,
-    FLAGS_ENVIRONMENT: config.FLAGS_ENVIRONMENT,
-    FLAGS_REFRESH_INTERVAL_MS: String(config.FLAGS_REFRESH_INTERVAL_MS),
-  };
-}

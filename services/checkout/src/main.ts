@@ -1,10 +1,10 @@
 import { telemetry } from './telemetry';
 import 'reflect-metadata';
 import { loadConfig } from '@boxoffice/config';
-import { loadFlagsSettings } from '@boxoffice/flags';
+import { flagsEnvOf, loadFlagsSettings } from '@boxoffice/flags';
 import { createHttpApp, runOrExit } from '@boxoffice/http';
 import { AppModule } from './app.module';
-import { checkoutConfigSchema, flagsEnvOf } from './config';
+import { checkoutConfigSchema } from './config';
 
 void runOrExit('checkout', async () => {
   // A METRICS_PORT that was asked for (as in the cluster) and cannot be bound fails the start. The

@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AuthModule } from '@boxoffice/auth';
 import { databaseProbe } from '@boxoffice/database';
-import { FlagsClient, FlagsModule, flagsReadinessCheck } from '@boxoffice/flags';
+import { FlagsClient, flagsEnvOf, FlagsModule, flagsReadinessCheck } from '@boxoffice/flags';
 import { HealthController, healthProviders, loggingModule, ShutdownState } from '@boxoffice/http';
 import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
 import { TelemetryShutdownHook } from '@boxoffice/telemetry';
@@ -9,7 +9,7 @@ import { CHANNEL_SELECTOR } from './channels/channel-selector';
 import { Channels } from './channels/channels';
 import { FlaggedChannelSelector } from './channels/flagged-channel-selector';
 import { SimulatedOutbox } from './channels/simulated-channel';
-import { flagsEnvOf, NOTIFY_CONFIG, NotifyConfig } from './config';
+import { NOTIFY_CONFIG, NotifyConfig } from './config';
 import { ConsumerMetrics } from './consumer/consumer-metrics';
 import { ConsumerStats } from './consumer/consumer-stats';
 import { ConsumerStatsController } from './consumer/consumer-stats.controller';

@@ -1,10 +1,10 @@
 import { telemetry } from './telemetry';
 import 'reflect-metadata';
 import { loadConfig } from '@boxoffice/config';
-import { loadFlagsSettings } from '@boxoffice/flags';
+import { flagsEnvOf, loadFlagsSettings } from '@boxoffice/flags';
 import { createHttpApp, runOrExit } from '@boxoffice/http';
 import { AppModule } from './app.module';
-import { flagsEnvOf, notifyConfigSchema } from './config';
+import { notifyConfigSchema } from './config';
 import { startNotifyConsumer } from './consumer/start-consumer';
 
 void runOrExit('notify', async () => {
