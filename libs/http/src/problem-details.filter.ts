@@ -28,7 +28,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
     const { problem, headers } = this.toProblem(exception, request.originalUrl ?? request.url);
-    if (problem.status >= 500) this.logger.error({ err: exception }, `${request.method} ${request.url} failed`);
+    if (exception instanceof ProblemException) {
+      // A deliberate answer (paused checkout, failed payment): worth a line, not a stack trace.
+      if (problem.status >= 500) this.logger.warn({ problemType: exception.problemType, status: problem.status }, `${request.method} ${request.url}: ${problem.title}`);
+    } else if (problem.status >= 500) {
+      this.logger.error({ err: exception }, `${request.method} ${request.url} failed`);
+    }
     if (response.headersSent) return;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));

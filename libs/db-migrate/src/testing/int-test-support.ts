@@ -12,8 +12,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 
 import { dropDatabase, withDatabase } from '../connection';
-import { ConfigError, databaseUrlFor, SERVICES, type ServiceName } from '../env';
-import { findRepoRoot } from '../targets';
+import { ConfigError, databaseUrlFor, SERVICES } from '../env';
 
 /** A URL on the test server (any configured service's server), for `database`. */
 export function testServerUrl(database = 'postgres'): string {
@@ -49,11 +48,14 @@ export class TestDatabases {
   }
 }
 
-/** A temporary copy of services/<service>/prisma (schema.prisma + migrations/). */
-export function copyPrismaDir(service: ServiceName): { dir: string; schemaPath: string; migrationsDir: string; remove(): void } {
-  const root = mkdtempSync(path.join(tmpdir(), `db-migrate-${service}-`));
+/**
+ * A temporary copy of a frozen prisma directory (schema.prisma + migrations/) shaped like a
+ * service's: the outbox table only, so these tests do not follow the services' schema changes.
+ */
+export function copyPrismaDir(label: string): { dir: string; schemaPath: string; migrationsDir: string; remove(): void } {
+  const root = mkdtempSync(path.join(tmpdir(), `db-migrate-${label}-`));
   const dir = path.join(root, 'prisma');
-  cpSync(path.join(findRepoRoot(), 'services', service, 'prisma'), dir, { recursive: true });
+  cpSync(path.join(__dirname, 'fixture', 'prisma'), dir, { recursive: true });
   return {
     dir,
     schemaPath: path.join(dir, 'schema.prisma'),
