@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { DatabaseUnavailableError } from './database-url';
 
 /** The part of a generated PrismaClient the shared helpers need. */
@@ -13,9 +14,17 @@ export interface DatabaseOptions {
   poolSize: number;
 }
 
-/** Driver adapter for Prisma 7: node-postgres underneath, no query-engine binary. */
-export function createPgAdapter({ url, poolSize }: DatabaseOptions): PrismaPg {
-  return new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 3_000 });
+/** The service's node-postgres pool; a transaction left open for 10 s is ended by the server. */
+export function createPgPool({ url, poolSize }: DatabaseOptions): Pool {
+  return new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 3_000, idle_in_transaction_session_timeout: 10_000 });
+}
+
+/**
+ * Driver adapter for Prisma 7: node-postgres underneath, no query-engine binary. Given a pool, Prisma
+ * shares it (and its owner ends it); given options, Prisma gets a pool of its own.
+ */
+export function createPgAdapter(source: DatabaseOptions | Pool): PrismaPg {
+  return source instanceof Pool ? new PrismaPg(source) : new PrismaPg({ connectionString: source.url, max: source.poolSize, connectionTimeoutMillis: 3_000 });
 }
 
 /** Connects and runs one query so that a service with no database fails at startup, clearly. */

@@ -32,11 +32,9 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
     next();
   });
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(`Box Office ${options.service}`).setDescription(options.description).setVersion(options.version).addBearerAuth().build(),
-  );
-  SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/openapi.json' });
+  const config = new DocumentBuilder().setTitle(`Box Office ${options.service}`).setDescription(options.description).setVersion(options.version).addBearerAuth().build();
+  // A factory: the document is built on the first request for it rather than on every start.
+  SwaggerModule.setup('docs', app, () => cleanupOpenApiDoc(SwaggerModule.createDocument(app, config)), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
 

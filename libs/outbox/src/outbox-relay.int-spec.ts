@@ -115,6 +115,28 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
     expect(sent).toEqual(events.map((e) => e.eventId));
   });
 
+  it('keeps to its backoff while the broker is down, however often writers nudge it', async () => {
+    await insert(pool, outboxRecord(topic, registered(randomUUID(), 0)));
+    const down: BatchSender = {
+      sendBatch: async () => {
+        throw new Error('KafkaJSConnectionError: connect ECONNREFUSED');
+      },
+    };
+    const relay = new OutboxRelay(pool, () => down, { pollIntervalMs: 10, minBackoffMs: 400, maxBackoffMs: 400 });
+    relay.start();
+    try {
+      await waitFor(() => relay.snapshot().failedAttempts >= 1, { what: 'the first failed attempt' });
+      for (let i = 0; i < 40; i++) {
+        relay.nudge(); // as every committed order does
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // About 450 ms of nudging at 10 ms intervals: the first attempt and one or two after 400 ms backoffs.
+      expect(relay.snapshot().failedAttempts).toBeLessThanOrEqual(3);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('lets only one relay per database publish (advisory lock), and hands over when it stops', async () => {
     const first = new OutboxRelay(pool, () => producer);
     const second = new OutboxRelay(pool, () => producer);

@@ -59,6 +59,7 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private interrupt?: () => void;
   private lockClient?: PoolClient;
   private backoffMs: number;
   private lastCleanup = 0;
@@ -81,7 +82,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.nudge();
+    this.interrupt?.();
     await this.loop;
     await this.releaseLock();
   }
@@ -137,7 +138,8 @@ export class OutboxRelay {
         await this.cleanup();
       } catch (error) {
         this.logger.warn(`outbox publish failed, retrying in ${this.backoffMs} ms: ${error instanceof Error ? error.message : String(error)}`);
-        await this.sleep(this.backoffMs);
+        // Not cut short by nudges: while Kafka is down, every order would otherwise retry at once.
+        await this.sleep(this.backoffMs, { nudgeable: false });
         this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs);
         continue;
       }
@@ -186,14 +188,16 @@ export class OutboxRelay {
     await this.pool.query(`DELETE FROM outbox_event WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`, [this.options.retentionMs]);
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits `ms`; stop() always ends the wait early, nudge() only when `nudgeable`. */
+  private sleep(ms: number, { nudgeable = true } = {}): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();
       }
-      this.wake = done;
+      this.wake = nudgeable ? done : undefined;
+      this.interrupt = done;
     });
   }
 }

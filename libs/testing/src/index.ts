@@ -1,3 +1,4 @@
 export * from './stack-env';
 export * from './wait-for';
 export * from './service-process';
+export * from './consumer-group';

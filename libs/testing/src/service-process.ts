@@ -16,6 +16,8 @@ export interface StartServiceOptions {
   readyTimeoutMs?: number;
   /** Print the service's log lines as they come (demo); tests keep them in memory. */
   echo?: boolean;
+  /** Extra `node` flags, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }
 
 /** A built service (`services/<name>/dist/main.js`) running as a real child process. */
@@ -33,7 +35,7 @@ export class ServiceProcess {
 
   static spawn(options: StartServiceOptions): ServiceProcess {
     const repoRoot = options.repoRoot ?? path.resolve(__dirname, '../../..');
-    const child = spawn(process.execPath, [path.join(repoRoot, 'services', options.service, 'dist', 'main.js')], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(repoRoot, 'services', options.service, 'dist', 'main.js')], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '', ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@
  *   # or with the local stack's variables (database boxoffice_checkout, as prisma.config.ts):
  *   eval "$(npm run -s stack -- env)" && npx tsx services/checkout/scripts/seed.ts
  */
+import { createPgPool } from '@boxoffice/database';
 import prismaConfig from '../prisma.config';
 import { seedCatalog } from '../src/catalog/catalog-seeder';
 import { demoCatalog, HOT_TIER_ID } from '../src/catalog/demo-catalog';
@@ -14,7 +15,7 @@ import { PrismaService } from '../src/database/prisma.service';
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL?.trim() || prismaConfig.datasource?.url;
   if (!url) throw new Error('set DATABASE_URL, or DATABASE_HOST/DATABASE_PORT/DATABASE_USER/DATABASE_PASSWORD (eval "$(npm run -s stack -- env)")');
-  const prisma = new PrismaService({ url, poolSize: 2 });
+  const prisma = new PrismaService(createPgPool({ url, poolSize: 2 }), url);
   await prisma.onModuleInit();
   try {
     const result = await seedCatalog(prisma, demoCatalog);
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     }
     console.log(`hot tier for contention demos: ${HOT_TIER_ID}`);
   } finally {
-    await prisma.$disconnect();
+    await prisma.onApplicationShutdown();
   }
 }
 

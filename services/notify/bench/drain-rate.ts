@@ -4,12 +4,16 @@
  *
  *   npx nx run notify:build
  *   eval "$(bash libs/local-stack/bin/stack env)"
- *   npx tsx services/notify/bench/drain-rate.ts [--messages 10000] [--instances 1,2,3] [--concurrency 3] [--keep-messages]
+ *   npx tsx services/notify/bench/drain-rate.ts [--messages 2000] [--instances 1,2,3] [--concurrency 1] [--latency-ms 50] [--keep-messages]
+ *
+ * Instances run with notify's defaults unless told otherwise: one partition at a time each, and a
+ * simulated provider call of 50 ms per send (--latency-ms 0: no provider latency, CPU-bound).
  *
  * Per run: a fresh database and a fresh group that starts at the current end of the topics; the
- * backlog is produced first, then the instances start together. Reported per run:
+ * instances start together, and once the group is stable with all of them the backlog is produced.
+ * Reported per run:
  *   drain  = messages / (last delivered_at − first created_at), from the database: the processing window;
- *   wall   = messages / (drained − spawn), including process start-up and the group join.
+ *   wall   = messages / (drained − spawn), including process start-up, the group join and producing.
  * Afterwards the backlog is deleted from the shared topic (records below the end of the last
  * backlog) so that fresh consumer groups need not read it (--keep-messages: keep it).
  */
@@ -55,21 +59,17 @@ async function produceBacklog(producer: Producer, messages: number): Promise<num
 interface RunOptions {
   instances: number;
   messages: number;
-  /** KAFKA_PARTITIONS_CONCURRENCY of each instance. */
-  concurrency: number;
+  /** KAFKA_PARTITIONS_CONCURRENCY and SIMULATED_SEND_LATENCY_MS of each instance; notify's defaults when absent. */
+  concurrency?: number;
+  latencyMs?: number;
 }
 
-async function run({ instances, messages, concurrency }: RunOptions, admin: Admin, producer: Producer, kafka: ReturnType<typeof testKafka>): Promise<RunResult> {
+async function run({ instances, messages, concurrency, latencyMs }: RunOptions, admin: Admin, producer: Producer, kafka: ReturnType<typeof testKafka>): Promise<RunResult> {
   const db = await freshNotifyDatabase(stack, 'bench');
   const group = uniqueGroup(`bench-${instances}`);
   const processes: ServiceProcess[] = [];
   try {
     await startGroupAtEnd(kafka, admin, group);
-    const produceSeconds = await produceBacklog(producer, messages);
-    const ends = await endOffsets(admin);
-    backlogEnd = ends;
-    console.log(`  ${instances} instance(s): backlog of ${messages} produced in ${produceSeconds.toFixed(1)} s; starting the instances`);
-
     const spawned = Date.now();
     processes.push(
       ...(await Promise.all(
@@ -79,12 +79,29 @@ async function run({ instances, messages, concurrency }: RunOptions, admin: Admi
             name: `notify-bench-${i + 1}`,
             databaseUrl: db.url,
             group,
-            env: { NOTIFY_DEFAULT_CHANNEL: 'email', KAFKA_PARTITIONS_CONCURRENCY: String(concurrency) },
+            env: {
+              NOTIFY_DEFAULT_CHANNEL: 'email',
+              ...(concurrency === undefined ? {} : { KAFKA_PARTITIONS_CONCURRENCY: String(concurrency) }),
+              ...(latencyMs === undefined ? {} : { SIMULATED_SEND_LATENCY_MS: String(latencyMs) }),
+            },
             readyTimeoutMs: 60_000,
           }),
         ),
       )),
     );
+    // The backlog arrives once every instance holds its partitions: the drain window then measures
+    // N instances working, not the group's join and rebalances (those are in the wall figure).
+    await waitFor(
+      async () => {
+        const { groups } = await admin.describeGroups([group]);
+        return groups[0]?.state === 'Stable' && groups[0].members.length === instances;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: `a stable group of ${instances} instance(s)` },
+    );
+    const produceSeconds = await produceBacklog(producer, messages);
+    const ends = await endOffsets(admin);
+    backlogEnd = ends;
+    console.log(`  ${instances} instance(s) in the group; backlog of ${messages} produced in ${produceSeconds.toFixed(1)} s`);
     await waitFor(
       async () => {
         const [committed] = await admin.fetchOffsets({ groupId: group, topics: [TOPIC] });
@@ -124,17 +141,19 @@ async function deleteBacklog(admin: Admin, before: Map<number, bigint>): Promise
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      messages: { type: 'string', default: '10000' },
+      messages: { type: 'string', default: '2000' },
       instances: { type: 'string', default: '1,2,3' },
-      concurrency: { type: 'string', default: '3' },
+      concurrency: { type: 'string' },
+      'latency-ms': { type: 'string' },
       'keep-messages': { type: 'boolean', default: false },
     },
   });
   const messages = Number(values.messages);
-  const concurrency = Number(values.concurrency);
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  const latencyMs = values['latency-ms'] === undefined ? undefined : Number(values['latency-ms']);
   const counts = values.instances.split(',').map(Number);
-  if (![messages, concurrency, ...counts].every((n) => Number.isInteger(n) && n >= 1)) {
-    throw new Error('usage: drain-rate.ts [--messages <n>] [--instances 1,2,3] [--concurrency <partitions per instance>] [--keep-messages]');
+  if (![messages, concurrency ?? 1, ...counts].every((n) => Number.isInteger(n) && n >= 1) || !(latencyMs === undefined || (Number.isInteger(latencyMs) && latencyMs >= 0))) {
+    throw new Error('usage: drain-rate.ts [--messages <n>] [--instances 1,2,3] [--concurrency <partitions per instance>] [--latency-ms <simulated send latency>] [--keep-messages]');
   }
   const kafka = testKafka(stack, 'notify-bench');
   const admin = kafka.admin();
@@ -143,8 +162,9 @@ async function main(): Promise<void> {
   const before = await endOffsets(admin);
   const results: RunResult[] = [];
   try {
-    console.log(`notify drain rate: ${messages} messages on ${TOPIC} (3 partitions), e-mail simulator, ${concurrency} partition(s) at once per instance, ${cpus().length} CPUs`);
-    for (const instances of counts) results.push(await run({ instances, messages, concurrency }, admin, producer, kafka));
+    const settings = `${concurrency ?? "notify's default number of"} partition(s) at once per instance, ${latencyMs ?? "notify's default"} ms per simulated send`;
+    console.log(`notify drain rate: ${messages} messages on ${TOPIC} (${before.size} partitions), e-mail simulator, ${settings}, ${cpus().length} CPUs`);
+    for (const instances of counts) results.push(await run({ instances, messages, concurrency, latencyMs }, admin, producer, kafka));
   } finally {
     if (!values['keep-messages']) await deleteBacklog(admin, before).catch((e: unknown) => console.log(`could not delete the backlog: ${String(e)}`));
     await Promise.all([producer.disconnect(), admin.disconnect()]);

@@ -30,7 +30,7 @@ function channelProviders(config: NotifyConfig): Provider[] {
       provide: Channels,
       inject: [SimulatedOutbox],
       useFactory: (outbox: SimulatedOutbox) =>
-        new Channels(outbox, {
+        new Channels(outbox, config.SIMULATED_SEND_LATENCY_MS, {
           url: config.WEBHOOK_URL,
           timeoutMs: config.WEBHOOK_TIMEOUT_MS,
           maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,

@@ -17,10 +17,15 @@ export const notifyConfigSchema = serviceEnv
     JWKS_URL: authEnv.shape.JWKS_URL.default('http://127.0.0.1:3001/.well-known/jwks.json'),
     /** KEDA's ScaledObject names this group: keep the two equal. */
     KAFKA_CONSUMER_GROUP: z.string().min(1).default('notify'),
-    /** Partitions one instance works on at once (each partition stays strictly in order). */
-    KAFKA_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+    /**
+     * Partitions one instance works on at once (each partition stays strictly in order). 1: an
+     * instance is one unit of capacity and scaling out (KEDA, up to the partition count) adds lanes.
+     */
+    KAFKA_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
     /** The broker evicts a member that has not sent a heartbeat for this long (its partitions move). */
     KAFKA_SESSION_TIMEOUT_MS: milliseconds(6_000, 300_000).default(10_000),
+    /** How long the e-mail, SMS and push simulators take per send, as a provider's API call would. */
+    SIMULATED_SEND_LATENCY_MS: milliseconds(0, 10_000).default(50),
     /** Channel used until the `notify-channel` flag decides per plan and region. */
     NOTIFY_DEFAULT_CHANNEL: z.enum(NotificationChannel).default('email'),
     /** Attempts for a message whose processing fails while the database is reachable, then dead letter. */

@@ -19,6 +19,8 @@ void runOrExit('notify', async () => {
     version: config.SERVICE_VERSION,
     description: 'Kafka consumers that turn order and account events into exactly one notification each.',
   });
-  await startNotifyConsumer(app, config);
+  // The consumer joins its group while the lifecycle hooks connect the producer and the database;
+  // /health answers only once both are done.
+  await Promise.all([startNotifyConsumer(app, config), app.init()]);
   await app.listen(config.PORT, config.HOST);
 });

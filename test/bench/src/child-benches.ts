@@ -25,8 +25,9 @@ export interface DrainRow {
 }
 
 /** notify's own drain benchmark (services/notify/bench/drain-rate.ts), its table parsed. */
-export async function benchDrain(messages: number, instances: number[]): Promise<{ rows: DrainRow[]; output: string }> {
-  const output = await runTsx(['services/notify/bench/drain-rate.ts', '--messages', String(messages), '--instances', instances.join(',')]);
+export async function benchDrain(messages: number, instances: number[], latencyMs?: number): Promise<{ rows: DrainRow[]; output: string }> {
+  const latency = latencyMs === undefined ? [] : ['--latency-ms', String(latencyMs)];
+  const output = await runTsx(['services/notify/bench/drain-rate.ts', '--messages', String(messages), '--instances', instances.join(','), ...latency]);
   const rows = output
     .split('\n')
     .map((line) => line.trim().split(/\s+/).map(Number))

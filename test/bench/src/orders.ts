@@ -3,7 +3,7 @@ import { Agent, request } from 'node:http';
 import { Pool } from 'pg';
 import { createTestIssuer, serveJwks } from '@boxoffice/auth/testing';
 import { deployMigrations } from '@boxoffice/db-migrate';
-import { databaseUrl, freePort, ServiceProcess, StackEnv } from '@boxoffice/testing';
+import { databaseUrl, freePort, ServiceProcess, StackEnv, waitFor } from '@boxoffice/testing';
 import { closedLoop, knee, LoopResult } from './closed-loop';
 
 const TIERS = 20;
@@ -20,6 +20,8 @@ export interface OrdersBench {
   baselineKnee: LoopResult;
   /** checkout's best throughput / the baseline's best throughput. */
   ratio: number;
+  /** checkout's outbox relay after the runs: every order's events must have reached Kafka. */
+  relay: { published: number; failedAttempts: number; backlog: number };
 }
 
 async function freshCheckoutDatabase(stack: StackEnv): Promise<{ url: string; tiers: string[]; drop: () => Promise<void> }> {
@@ -107,6 +109,14 @@ async function rawOrder(pool: Pool, userId: string, tierId: string): Promise<voi
   }
 }
 
+/** Waits (up to 30 s) for checkout's outbox to drain; a relay that fails to publish makes the run invalid. */
+async function relayDrained(checkoutUrl: string): Promise<OrdersBench['relay']> {
+  const stats = () => fetch(`${checkoutUrl}/health/outbox`).then((r) => r.json() as Promise<OrdersBench['relay']>);
+  const drained = await waitFor(async () => ((await stats()).backlog === 0 ? stats() : undefined), { timeoutMs: 30_000, what: "checkout's outbox to drain" });
+  if (drained.failedAttempts > 0) throw new Error(`checkout's relay failed ${drained.failedAttempts} time(s) during the run: the figures are not valid`);
+  return drained;
+}
+
 /**
  * POST /orders on the built checkout (fresh database, real Kafka, payment latency 0) against the
  * same two transactions issued directly with `pg`, each at the same concurrency levels.
@@ -116,6 +126,9 @@ export async function benchOrders(stack: StackEnv, levels: number[], seconds: nu
   const jwks = await serveJwks(issuer);
   const tokens = await Promise.all(Array.from({ length: BUYERS }, () => issuer.sign({}, { expiresIn: '1h' })));
   const db = await freshCheckoutDatabase(stack);
+  // The baseline's own database: its outbox rows are not checkout's to publish (checkout's relay
+  // would otherwise work on them during the checkout runs).
+  const baselineDb = await freshCheckoutDatabase(stack);
   const port = await freePort();
   const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
   let service: ServiceProcess | undefined;
@@ -123,22 +136,23 @@ export async function benchOrders(stack: StackEnv, levels: number[], seconds: nu
     service = await ServiceProcess.start({
       service: 'checkout',
       port,
+      nodeArgs: process.env.BENCH_CHECKOUT_NODE_ARGS?.split(' ').filter(Boolean),
       env: { SERVICE_VERSION: 'bench', LOG_LEVEL: 'warn', DATABASE_URL: db.url, KAFKA_BROKERS: stack.kafkaBrokers.join(','), JWKS_URL: jwks.url, PAYMENT_LATENCY_MS: '0', PAYMENT_FAILURE_RATE: '0', METRICS_PORT: '0' },
     });
     const agent = new Agent({ keepAlive: true, maxSockets: Math.max(...levels) });
-    const pool = new Pool({ connectionString: db.url, max: POOL_SIZE });
+    const pool = new Pool({ connectionString: baselineDb.url, max: POOL_SIZE });
     const userIds = Array.from({ length: BUYERS }, () => randomUUID());
     const checkout: LoopResult[] = [];
     const baseline: LoopResult[] = [];
     try {
       await closedLoop(4, 2, () => postOrder(agent, port, pick(tokens), pick(db.tiers))); // warm-up
-      await closedLoop(4, 2, () => rawOrder(pool, pick(userIds), pick(db.tiers)));
+      await closedLoop(4, 2, () => rawOrder(pool, pick(userIds), pick(baselineDb.tiers)));
       // Interleaved, so that load from elsewhere on the machine hits both alike.
       for (const concurrency of levels) {
         const viaCheckout = await closedLoop(concurrency, seconds, () => postOrder(agent, port, pick(tokens), pick(db.tiers)));
         checkout.push(viaCheckout);
         log(`orders: checkout  c=${concurrency}: ${viaCheckout.perSecond.toFixed(0)}/s p99 ${viaCheckout.p99.toFixed(1)} ms`);
-        const viaPg = await closedLoop(concurrency, seconds, () => rawOrder(pool, pick(userIds), pick(db.tiers)));
+        const viaPg = await closedLoop(concurrency, seconds, () => rawOrder(pool, pick(userIds), pick(baselineDb.tiers)));
         baseline.push(viaPg);
         log(`orders: raw pg    c=${concurrency}: ${viaPg.perSecond.toFixed(0)}/s p99 ${viaPg.p99.toFixed(1)} ms`);
       }
@@ -147,10 +161,13 @@ export async function benchOrders(stack: StackEnv, levels: number[], seconds: nu
       await pool.end();
     }
     const best = (rs: LoopResult[]) => Math.max(...rs.map((r) => r.perSecond));
-    return { levels, seconds, checkout, baseline, checkoutKnee: knee(checkout), baselineKnee: knee(baseline), ratio: best(checkout) / best(baseline) };
+    const relay = await relayDrained(service.url);
+    log(`orders: checkout's relay published ${relay.published} events, ${relay.failedAttempts} failed attempts, backlog ${relay.backlog}`);
+    return { levels, seconds, checkout, baseline, checkoutKnee: knee(checkout), baselineKnee: knee(baseline), ratio: best(checkout) / best(baseline), relay };
   } finally {
     await service?.stop('SIGTERM');
     await jwks.close();
     await db.drop();
+    await baselineDb.drop();
   }
 }

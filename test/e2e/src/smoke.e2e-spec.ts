@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { buildEvent } from '@boxoffice/contracts';
+import { buildEvent, topics } from '@boxoffice/contracts';
 import { deployMigrations } from '@boxoffice/db-migrate';
-import { databaseUrl, freePort, requireStackEnv, SERVICE_NAMES, ServiceName, ServiceProcess, waitFor } from '@boxoffice/testing';
+import { databaseUrl, freePort, requireStackEnv, SERVICE_NAMES, ServiceName, ServiceProcess, startConsumerGroupAtEnd, waitFor } from '@boxoffice/testing';
 
 const stack = requireStackEnv();
 const version = `e2e-${randomUUID().slice(0, 8)}`;
@@ -28,6 +28,8 @@ describe('Box Office smoke test: three real services on the real stack', () => {
 
   beforeAll(async () => {
     for (const service of SERVICE_NAMES) await deployMigrations({ service, url: urls[service] });
+    // notify's fresh group reads only this test's messages, not the shared topics' history.
+    await startConsumerGroupAtEnd(stack.kafkaBrokers, notifyGroup, topics);
     const started = await Promise.all(
       SERVICE_NAMES.map(async (service) => ServiceProcess.start({ service, port: await freePort(), env: envFor(service) })),
     );

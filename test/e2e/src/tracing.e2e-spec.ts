@@ -7,12 +7,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { topics } from '@boxoffice/contracts';
 import { deployMigrations, dropDatabase } from '@boxoffice/db-migrate';
 import { CollectedSpan, startTraceCollector, TraceCollector } from '@boxoffice/telemetry/testing';
-import { databaseUrl, freePort, requireStackEnv, SERVICE_NAMES, ServiceName, ServiceProcess, waitFor } from '@boxoffice/testing';
+import { databaseUrl, freePort, requireStackEnv, SERVICE_NAMES, ServiceName, ServiceProcess, startConsumerGroupAtEnd, waitFor } from '@boxoffice/testing';
 
 const stack = requireStackEnv();
 const run = randomUUID().slice(0, 8);
@@ -41,17 +40,6 @@ async function startWebhook(): Promise<{ server: Server; url: string; calls: Web
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/notify`, calls };
-}
-
-/** A fresh consumer group starts at the end of every topic, so earlier runs' messages are not replayed. */
-async function startGroupAtEnd(group: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'e2e-trace', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) await admin.resetOffsets({ groupId: group, topic, earliest: false });
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 async function seedTier(url: string): Promise<string> {
@@ -103,7 +91,7 @@ describe('tracing across real processes: HTTP → checkout → outbox → Kafka 
 
   beforeAll(async () => {
     [collector, webhook] = await Promise.all([startTraceCollector(), startWebhook()]);
-    await Promise.all([...SERVICE_NAMES.map((service) => deployMigrations({ service, url: urls[service] })), startGroupAtEnd(notifyGroup)]);
+    await Promise.all([...SERVICE_NAMES.map((service) => deployMigrations({ service, url: urls[service] })), startConsumerGroupAtEnd(stack.kafkaBrokers, notifyGroup, topics)]);
     const login = await start('login');
     const jwks = { JWKS_URL: `${login.url}/.well-known/jwks.json` };
     await Promise.all([

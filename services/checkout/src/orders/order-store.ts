@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from 'pg';
 import type { Customer, EventMetadata, OrderFailureReason, Topic, EventOf } from '@boxoffice/contracts';
 import { outboxRecord } from '@boxoffice/outbox';
+import { CHECKOUT_POOL } from '../database/database.module';
 import { PrismaService } from '../database/prisma.service';
+import { inTransaction } from '../database/sql-transaction';
 import { Prisma } from '../generated/prisma/client';
 import type { PricingStrategy } from '../pricing/pricing-strategy';
 import { OrderFailure, OrderView } from './order';
 import { orderConfirmedEvent, orderFailedEvent, orderPlacedEvent } from './order-events';
 import { OrderResponse } from './order-responses';
 import { IllegalTransitionError, OrderStatus, statesLeadingTo } from './order-state';
-
-type Tx = Prisma.TransactionClient;
 
 export interface ReserveRequest {
   orderId: string;
@@ -47,16 +48,27 @@ interface TierSnapshot {
   currency: string;
 }
 
+interface KeyRow {
+  request_hash: string;
+  response_status: number | null;
+  response_body: Record<string, unknown> | null;
+}
+
 const orderWithLine = { tier: { include: { event: true } } } as const;
 type OrderRow = Prisma.OrderGetPayload<{ include: typeof orderWithLine }>;
 
 /**
  * Every database transaction of the order flow. Each state change commits together with its
- * outbox row and, for final states, the response its Idempotency-Key replays.
+ * outbox row and, for final states, the response its Idempotency-Key replays. The transactions
+ * that place an order are plain SQL on the service's pool: as Prisma interactive transactions
+ * they cost several times the CPU (decision 10). Reads stay with Prisma.
  */
 @Injectable()
 export class OrderStore {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(CHECKOUT_POOL) private readonly pool: Pool,
+  ) {}
 
   /**
    * Claims the Idempotency-Key, records the pending order and its `order-placed` event, and
@@ -65,23 +77,29 @@ export class OrderStore {
    */
   async reserve(request: ReserveRequest): Promise<ReserveOutcome> {
     try {
-      return await this.prisma.$transaction((tx) => this.reserveIn(tx, request));
+      return await inTransaction(this.pool, (tx) => this.reserveIn(tx, request));
     } catch (error) {
       if (error instanceof Refused) return error.outcome;
       throw error;
     }
   }
 
-  private async reserveIn(tx: Tx, request: ReserveRequest): Promise<ReserveOutcome> {
+  private async reserveIn(tx: PoolClient, request: ReserveRequest): Promise<ReserveOutcome> {
     const { orderId, customer, tierId, quantity } = request;
-    const key = { userId: customer.userId, key: request.idempotencyKey };
-    // INSERT … ON CONFLICT DO NOTHING: a concurrent twin blocks here until the first commits or rolls back.
-    const claim = await tx.idempotencyKey.createMany({ data: [{ ...key, requestHash: request.fingerprint, orderId }], skipDuplicates: true });
-    if (claim.count === 0) return this.existingKey(tx, key, request.fingerprint);
+    // ON CONFLICT DO NOTHING: a concurrent twin blocks here until the first commits or rolls back.
+    const claim = await tx.query(
+      'INSERT INTO idempotency_key (user_id, key, request_hash, order_id) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, key) DO NOTHING',
+      [customer.userId, request.idempotencyKey, request.fingerprint, orderId],
+    );
+    if (claim.rowCount === 0) return this.existingKey(tx, customer.userId, request.idempotencyKey, request.fingerprint);
 
-    const [tier] = await tx.$queryRaw<TierSnapshot[]>`
-      SELECT t.id, t.name, t.price_cents, t.capacity, t.seats_left, e.id AS event_id, e.name AS event_name, e.starts_at, e.currency
-      FROM ticket_tier t JOIN event e ON e.id = t.event_id WHERE t.id = ${tierId}::uuid`;
+    const {
+      rows: [tier],
+    } = await tx.query<TierSnapshot>(
+      `SELECT t.id, t.name, t.price_cents, t.capacity, t.seats_left, e.id AS event_id, e.name AS event_name, e.starts_at, e.currency
+         FROM ticket_tier t JOIN event e ON e.id = t.event_id WHERE t.id = $1::uuid`,
+      [tierId],
+    );
     if (!tier) throw new Refused({ kind: 'tier-not-found' });
     if (tier.seats_left < quantity) throw new Refused({ kind: 'not-enough-seats', seatsLeft: tier.seats_left, tierName: tier.name });
 
@@ -111,41 +129,30 @@ export class OrderStore {
       confirmedAt: null,
       failedAt: null,
     };
-    await tx.order.createMany({
-      data: [
-        {
-          id: order.id,
-          userId: order.userId,
-          customer: order.customer,
-          eventId: order.line.eventId,
-          tierId: order.line.tierId,
-          quantity,
-          unitPriceCents,
-          totalCents: order.totalCents,
-          currency: order.currency,
-          pricingStrategy: order.pricingStrategy,
-          createdAt: now,
-          updatedAt: now,
-        },
-      ],
-    });
+    await tx.query(
+      `INSERT INTO ticket_order (id, user_id, customer, event_id, tier_id, quantity, unit_price_cents, total_cents, currency, pricing_strategy, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+      [order.id, order.userId, JSON.stringify(customer), order.line.eventId, tierId, quantity, unitPriceCents, order.totalCents, order.currency, order.pricingStrategy, now],
+    );
     await this.publishIn(tx, 'checkout.order-placed.v1', orderPlacedEvent(order, request.meta));
 
     // Never oversell: the only statement that takes seats, and it cannot take more than are left.
     // It runs last so that the tier's row lock is held only until the commit.
-    const reserved = await tx.ticketTier.updateMany({ where: { id: tierId, seatsLeft: { gte: quantity } }, data: { seatsLeft: { decrement: quantity } } });
-    if (reserved.count === 0) {
-      const current = await tx.ticketTier.findUniqueOrThrow({ where: { id: tierId }, select: { seatsLeft: true } });
-      throw new Refused({ kind: 'not-enough-seats', seatsLeft: current.seatsLeft, tierName: tier.name });
+    const reserved = await tx.query('UPDATE ticket_tier SET seats_left = seats_left - $2 WHERE id = $1 AND seats_left >= $2', [tierId, quantity]);
+    if (reserved.rowCount === 0) {
+      const { rows } = await tx.query<{ seats_left: number }>('SELECT seats_left FROM ticket_tier WHERE id = $1', [tierId]);
+      throw new Refused({ kind: 'not-enough-seats', seatsLeft: rows[0].seats_left, tierName: tier.name });
     }
     return { kind: 'reserved', order };
   }
 
-  private async existingKey(tx: Tx, key: { userId: string; key: string }, fingerprint: string): Promise<ReserveOutcome> {
-    const existing = await tx.idempotencyKey.findUniqueOrThrow({ where: { userId_key: key } });
-    if (existing.requestHash !== fingerprint) return { kind: 'key-reused' };
-    if (existing.responseStatus === null || existing.responseBody === null) return { kind: 'key-in-progress' };
-    return { kind: 'replay', response: { status: existing.responseStatus, body: existing.responseBody as Record<string, unknown> } };
+  private async existingKey(tx: PoolClient, userId: string, key: string, fingerprint: string): Promise<ReserveOutcome> {
+    const {
+      rows: [existing],
+    } = await tx.query<KeyRow>('SELECT request_hash, response_status, response_body FROM idempotency_key WHERE user_id = $1 AND key = $2', [userId, key]);
+    if (existing.request_hash !== fingerprint) return { kind: 'key-reused' };
+    if (existing.response_status === null || existing.response_body === null) return { kind: 'key-in-progress' };
+    return { kind: 'replay', response: { status: existing.response_status, body: existing.response_body } };
   }
 
   /** pending → confirmed, with the `order-confirmed` event and the response to replay. */
@@ -153,8 +160,8 @@ export class OrderStore {
     const now = new Date();
     const confirmed: OrderView = { ...order, status: 'confirmed', paymentReference, confirmedAt: now, updatedAt: now };
     const response = respond(confirmed);
-    await this.prisma.$transaction(async (tx) => {
-      await this.transitionIn(tx, order.id, 'confirmed', { paymentReference, confirmedAt: now, updatedAt: now });
+    await inTransaction(this.pool, async (tx) => {
+      await this.transitionIn(tx, order.id, 'confirmed', 'payment_reference = $3, confirmed_at = $4, updated_at = $4', [paymentReference, now]);
       await this.publishIn(tx, 'checkout.order-confirmed.v1', orderConfirmedEvent(confirmed, meta));
       await this.completeKeyIn(tx, order.id, response);
     });
@@ -166,9 +173,9 @@ export class OrderStore {
     const now = new Date();
     const failed: OrderView = { ...order, status: 'failed', failure, failedAt: now, updatedAt: now };
     const response = respond(failed);
-    await this.prisma.$transaction(async (tx) => {
-      await this.transitionIn(tx, order.id, 'failed', { failureReason: failure.reason, failureMessage: failure.message, failedAt: now, updatedAt: now });
-      await tx.ticketTier.update({ where: { id: order.line.tierId }, data: { seatsLeft: { increment: order.line.quantity } } });
+    await inTransaction(this.pool, async (tx) => {
+      await this.transitionIn(tx, order.id, 'failed', 'failure_reason = $3, failure_message = $4, failed_at = $5, updated_at = $5', [failure.reason, failure.message, now]);
+      await tx.query('UPDATE ticket_tier SET seats_left = seats_left + $2 WHERE id = $1', [order.line.tierId, order.line.quantity]);
       await this.publishIn(tx, 'checkout.order-failed.v1', orderFailedEvent(failed, meta));
       await this.completeKeyIn(tx, order.id, response);
     });
@@ -211,25 +218,41 @@ export class OrderStore {
     const { count } = await this.prisma.idempotencyKey.deleteMany({ where: { createdAt: { lt: before }, completedAt: { not: null } } });
     return count;
   }
-
-  /** The state machine's guard as a conditional UPDATE: only a legal predecessor state matches. */
-  private async transitionIn(tx: Tx, orderId: string, to: OrderStatus, data: Prisma.OrderUpdateManyMutationInput): Promise<void> {
-    const { count } = await tx.order.updateMany({ where: { id: orderId, status: { in: statesLeadingTo(to) } }, data: { ...data, status: to } });
-    if (count === 1) return;
-    const current = await tx.order.findUnique({ where: { id: orderId }, select: { status: true } });
-    throw new IllegalTransitionError(orderId, current?.status ?? 'missing', to);
+  /**
+   * The state machine's guard as a conditional UPDATE: only a legal predecessor state matches.
+   * `assignments` refers to `values` as $3 onwards.
+   */
+  private async transitionIn(tx: PoolClient, orderId: string, to: OrderStatus, assignments: string, values: unknown[]): Promise<void> {
+    const fromStates = `$${values.length + 3}::order_status[]`;
+    const { rowCount } = await tx.query(`UPDATE ticket_order SET status = $2::order_status, ${assignments} WHERE id = $1 AND status = ANY(${fromStates})`, [
+      orderId,
+      to,
+      ...values,
+      statesLeadingTo(to),
+    ]);
+    if (rowCount === 1) return;
+    const { rows } = await tx.query<{ status: OrderStatus }>('SELECT status FROM ticket_order WHERE id = $1', [orderId]);
+    throw new IllegalTransitionError(orderId, rows[0]?.status ?? 'missing', to);
   }
 
-  private async completeKeyIn(tx: Tx, orderId: string, response: OrderResponse): Promise<void> {
-    await tx.idempotencyKey.updateMany({
-      where: { orderId },
-      data: { responseStatus: response.status, responseBody: response.body as Prisma.InputJsonObject, completedAt: new Date() },
-    });
+  private async completeKeyIn(tx: PoolClient, orderId: string, response: OrderResponse): Promise<void> {
+    await tx.query('UPDATE idempotency_key SET response_status = $2, response_body = $3, completed_at = now() WHERE order_id = $1', [
+      orderId,
+      response.status,
+      JSON.stringify(response.body),
+    ]);
   }
 
-  private async publishIn<T extends Topic>(tx: Tx, topic: T, event: EventOf<T>): Promise<void> {
-    const record = outboxRecord(topic, event);
-    await tx.outboxEvent.createMany({ data: [{ ...record, payload: record.payload as Prisma.InputJsonObject }] });
+  private async publishIn<T extends Topic>(tx: PoolClient, topic: T, event: EventOf<T>): Promise<void> {
+    const row = outboxRecord(topic, event);
+    await tx.query('INSERT INTO outbox_event (id, topic, key, type, payload, headers) VALUES ($1, $2, $3, $4, $5, $6)', [
+      row.id,
+      row.topic,
+      row.key,
+      row.type,
+      JSON.stringify(row.payload),
+      JSON.stringify(row.headers),
+    ]);
   }
 }
 

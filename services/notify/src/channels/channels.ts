@@ -7,11 +7,11 @@ import { WebhookChannel, WebhookOptions } from './webhook-channel';
 export class Channels {
   private readonly byName: Record<NotificationChannel, Channel>;
 
-  constructor(outbox: SimulatedOutbox, webhook: WebhookOptions) {
+  constructor(outbox: SimulatedOutbox, simulatedLatencyMs: number, webhook: WebhookOptions) {
     this.byName = {
-      email: new SimulatedChannel('email', outbox),
-      sms: new SimulatedChannel('sms', outbox),
-      push: new SimulatedChannel('push', outbox),
+      email: new SimulatedChannel('email', outbox, simulatedLatencyMs),
+      sms: new SimulatedChannel('sms', outbox, simulatedLatencyMs),
+      push: new SimulatedChannel('push', outbox, simulatedLatencyMs),
       webhook: new WebhookChannel(webhook),
     };
   }

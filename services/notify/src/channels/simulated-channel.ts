@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import type { NotificationChannel } from '../generated/prisma/enums';
 import { Channel, DeliveryReceipt, OutgoingMessage } from './channel';
@@ -24,8 +25,8 @@ export class SimulatedOutbox {
 }
 
 /**
- * Stands in for an e-mail, SMS or push provider: records and logs what would be sent. Delivery
- * cannot fail, so the notification is marked delivered right after it is stored.
+ * Stands in for an e-mail, SMS or push provider: takes a provider call's time (`latencyMs`), then
+ * records and logs what would be sent. Delivery cannot fail.
  */
 export class SimulatedChannel implements Channel {
   private readonly logger: Logger;
@@ -33,11 +34,13 @@ export class SimulatedChannel implements Channel {
   constructor(
     readonly name: Exclude<NotificationChannel, 'webhook'>,
     private readonly outbox: SimulatedOutbox,
+    private readonly latencyMs = 0,
   ) {
     this.logger = new Logger(`${name[0].toUpperCase()}${name.slice(1)}Simulator`);
   }
 
   async deliver(message: OutgoingMessage): Promise<DeliveryReceipt> {
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
     this.outbox.record(message);
     this.logger.debug({ notificationId: message.notificationId, recipient: message.recipient, subject: message.subject }, `would send ${this.name}`);
     return { attempts: 1 };
