@@ -261,8 +261,9 @@ function defaultInstrumentations(untraced: (req: IncomingMessage) => boolean): I
     new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
     new NestInstrumentation(),
     // Only queries made on behalf of something traced: the outbox relay polls every 200 ms and
-    // would otherwise start a root trace per poll. Statement parameters are never recorded.
-    new PgInstrumentation({ requireParentSpan: true }),
+    // would otherwise start a root trace per poll. Statement parameters are never recorded, nor
+    // the pool's connect spans (two per order, all noise).
+    new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     new KafkaJsInstrumentation(),
   ];
 }
