@@ -232,9 +232,10 @@ async function main(): Promise<void> {
         async () => {
           const answer = expectStatus(await request(`${url('notify')}/notifications`, { token: buyer.token }), 200, 'GET /notifications');
           notifications = answer.body.notifications as Array<Record<string, unknown>>;
-          return notifications.some((n) => String(n.kind).includes('order') || String(n.body).includes(String(order.id)));
+          // Stored first, then sent (the simulated provider call takes SIMULATED_SEND_LATENCY_MS).
+          return notifications.some((n) => (String(n.kind).includes('order') || String(n.body).includes(String(order.id))) && n.status === 'delivered');
         },
-        { timeoutMs: 30_000, intervalMs: 250, what: `a notification about order ${String(order.id)} in GET /notifications` },
+        { timeoutMs: 30_000, intervalMs: 250, what: `a delivered notification about order ${String(order.id)} in GET /notifications` },
       );
       for (const n of notifications) say(`${String(n.kind)} by ${String(n.channel)} to ${String(n.recipient)}: "${String(n.subject)}" (${String(n.status)})`);
     });
