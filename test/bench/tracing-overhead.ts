@@ -22,9 +22,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import { deployMigrations, dropDatabase } from '@boxoffice/db-migrate';
-import { databaseUrl, freePort, requireStackEnv, ServiceProcess } from '@boxoffice/testing';
+import { databaseUrl, freePort, requireStackEnv, seedCheckoutTiers, ServiceProcess } from '@boxoffice/testing';
 // autocannon ships no types; only its programmatic run is used.
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<AutocannonResult>;
 
@@ -89,20 +88,6 @@ async function startOtlpSink(): Promise<{ url: string; bytes: () => number; clos
   };
 }
 
-async function seedTier(url: string): Promise<string> {
-  const db = new Client({ connectionString: url });
-  await db.connect();
-  try {
-    const eventId = randomUUID();
-    const tierId = randomUUID();
-    await db.query(`INSERT INTO event (id, name, venue, city, starts_at, currency) VALUES ($1, 'Bench night', 'Hall', 'Benchville', now() + interval '30 days', 'EUR')`, [eventId]);
-    await db.query(`INSERT INTO ticket_tier (id, event_id, name, price_cents, capacity, seats_left) VALUES ($1, $2, 'Floor', 4500, 100000000, 100000000)`, [tierId, eventId]);
-    return tierId;
-  } finally {
-    await db.end();
-  }
-}
-
 async function load(url: string, token: string, tierId: string, duration: number): Promise<AutocannonResult> {
   return autocannon({
     url,
@@ -142,7 +127,7 @@ async function main(): Promise<void> {
     for (const mode of MODES) {
       checkout[mode] = await ServiceProcess.start({ service: 'checkout', port: await freePort(), env: { ...checkoutEnv, ...modeEnv[mode], DATABASE_URL: databases[mode] } });
       processes.push(checkout[mode]);
-      tiers[mode] = await seedTier(databases[mode]);
+      [tiers[mode]] = await seedCheckoutTiers(databases[mode], { eventName: 'Bench night', seats: 100_000_000 });
     }
 
     const registered = await fetch(`${login.url}/auth/register`, {

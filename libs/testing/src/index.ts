@@ -2,3 +2,4 @@ export * from './stack-env';
 export * from './wait-for';
 export * from './service-process';
 export * from './consumer-group';
+export * from './checkout-catalog';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { Pool } from 'pg';
 import { createTestIssuer, serveJwks } from '@boxoffice/auth/testing';
-import { deployMigrations } from '@boxoffice/db-migrate';
-import { databaseUrl, freePort, ServiceProcess, StackEnv, waitFor } from '@boxoffice/testing';
+import { deployMigrations, dropDatabase } from '@boxoffice/db-migrate';
+import { databaseUrl, freePort, seedCheckoutTiers, ServiceProcess, StackEnv, waitFor } from '@boxoffice/testing';
 import { closedLoop, knee, LoopResult } from './closed-loop';
 
 const TIERS = 20;
@@ -28,22 +28,8 @@ async function freshCheckoutDatabase(stack: StackEnv): Promise<{ url: string; ti
   const name = `checkout_bench_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   const url = databaseUrl(stack, name);
   await deployMigrations({ service: 'checkout', url });
-  const pool = new Pool({ connectionString: url, max: 1 });
-  const eventId = randomUUID();
-  const tiers = Array.from({ length: TIERS }, () => randomUUID());
-  await pool.query(`INSERT INTO event (id, name, venue, city, starts_at, currency) VALUES ($1, 'Benchmark', 'Bench Hall', 'Localhost', '2027-01-01T20:00:00Z', 'EUR')`, [eventId]);
-  for (const [i, id] of tiers.entries()) {
-    await pool.query('INSERT INTO ticket_tier (id, event_id, name, price_cents, capacity, seats_left) VALUES ($1, $2, $3, 5000, 10000000, 10000000)', [id, eventId, `Tier ${i}`]);
-  }
-  await pool.end();
-  return {
-    url,
-    tiers,
-    drop: async () => {
-      const admin = new Pool({ connectionString: databaseUrl(stack, 'postgres'), max: 1 });
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => admin.end());
-    },
-  };
+  const tiers = await seedCheckoutTiers(url, { eventName: 'Benchmark', tiers: TIERS, seats: 10_000_000, priceCents: 5_000 });
+  return { url, tiers, drop: () => dropDatabase(url, name) };
 }
 
 function postOrder(agent: Agent, port: number, token: string, tierId: string): Promise<void> {

@@ -8,12 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
 import { topics } from '@boxoffice/contracts';
 import { deployMigrations, dropDatabase } from '@boxoffice/db-migrate';
 import { parseExposition, Sample } from '@boxoffice/telemetry/testing';
-import { databaseUrl, freePort, requireStackEnv, SERVICE_NAMES, ServiceName, ServiceProcess, startConsumerGroupAtEnd, waitFor } from '@boxoffice/testing';
+import { databaseUrl, freePort, requireStackEnv, SERVICE_NAMES, ServiceName, seedCheckoutTiers, ServiceProcess, startConsumerGroupAtEnd, waitFor } from '@boxoffice/testing';
 
 const REPO = path.resolve(__dirname, '../../..');
 const stack = requireStackEnv();
@@ -149,13 +148,7 @@ describe('/metrics of the real services after real traffic serves what Rollouts 
     });
     expect(registered.status).toBe(201);
     const { accessToken } = (await registered.json()) as { accessToken: string };
-    const db = new Client({ connectionString: urls.checkout });
-    await db.connect();
-    const eventId = randomUUID();
-    const tierId = randomUUID();
-    await db.query(`INSERT INTO event (id, name, venue, city, starts_at, currency) VALUES ($1, 'Metrics night', 'Hall', 'Testville', now() + interval '30 days', 'EUR')`, [eventId]);
-    await db.query(`INSERT INTO ticket_tier (id, event_id, name, price_cents, capacity, seats_left) VALUES ($1, $2, 'Floor', 4500, 100, 100)`, [tierId, eventId]);
-    await db.end();
+    const [tierId] = await seedCheckoutTiers(urls.checkout, { eventName: 'Metrics night', seats: 100 });
     const checkout = running.get('checkout')!.url;
     const order = (body: unknown) =>
       fetch(`${checkout}/orders`, {

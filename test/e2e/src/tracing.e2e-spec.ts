@@ -7,11 +7,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import { topics } from '@boxoffice/contracts';
 import { deployMigrations, dropDatabase } from '@boxoffice/db-migrate';
 import { CollectedSpan, startTraceCollector, TraceCollector } from '@boxoffice/telemetry/testing';
-import { databaseUrl, freePort, requireStackEnv, SERVICE_NAMES, ServiceName, ServiceProcess, startConsumerGroupAtEnd, waitFor } from '@boxoffice/testing';
+import { databaseUrl, freePort, requireStackEnv, SERVICE_NAMES, ServiceName, seedCheckoutTiers, ServiceProcess, startConsumerGroupAtEnd, waitFor } from '@boxoffice/testing';
 
 const stack = requireStackEnv();
 const run = randomUUID().slice(0, 8);
@@ -40,20 +39,6 @@ async function startWebhook(): Promise<{ server: Server; url: string; calls: Web
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/notify`, calls };
-}
-
-async function seedTier(url: string): Promise<string> {
-  const db = new Client({ connectionString: url });
-  await db.connect();
-  try {
-    const eventId = randomUUID();
-    const tierId = randomUUID();
-    await db.query(`INSERT INTO event (id, name, venue, city, starts_at, currency) VALUES ($1, 'Trace night', 'Hall', 'Testville', now() + interval '30 days', 'EUR')`, [eventId]);
-    await db.query(`INSERT INTO ticket_tier (id, event_id, name, price_cents, capacity, seats_left) VALUES ($1, $2, 'Floor', 4500, 100, 100)`, [tierId, eventId]);
-    return tierId;
-  } finally {
-    await db.end();
-  }
 }
 
 function jsonLines(output: string): Array<Record<string, unknown>> {
@@ -118,7 +103,7 @@ describe('tracing across real processes: HTTP → checkout → outbox → Kafka 
 
   it('one order is one trace with spans from checkout and notify, and the webhook call continues it', async () => {
     const { accessToken } = await register();
-    const tierId = await seedTier(urls.checkout);
+    const [tierId] = await seedCheckoutTiers(urls.checkout, { eventName: 'Trace night', seats: 100 });
     const traceId = randomBytes(16).toString('hex');
     const requestId = `trace-order-${run}`;
 
