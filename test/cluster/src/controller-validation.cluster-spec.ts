@@ -1,0 +1,94 @@
+/**
+ * Mistakes a JSON schema accepts but the real controllers reject: each is applied to the local
+ * environment, the controller's own verdict is awaited, and the object is restored. These prove
+ * that the tier's Healthy/Ready checks can fail, and how a user would see each mistake.
+ */
+import type { K8sObject } from '@boxoffice/cluster';
+import { kubectl } from '@boxoffice/cluster';
+import { condition, getJson, layout, serverSideApply, waitFor } from './support/kube';
+import { LOCAL_NAMESPACE, localObjects, rolloutHealthy, scaledObjectReady, theOne } from './support/local';
+
+const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
+
+describe('the real controllers judge what a schema cannot', () => {
+  let objects: K8sObject[];
+  beforeAll(async () => {
+    objects = await localObjects();
+    await serverSideApply(objects);
+  });
+
+  it('Argo Rollouts marks a canary weight of 120 as an invalid spec, and the fixed Rollout is Healthy again', async () => {
+    const original = theOne(objects, 'Rollout', (n) => n === 'checkout');
+    const broken = clone(original);
+    const step = broken.spec.strategy.canary.steps.find((s: { setWeight?: number }) => s.setWeight !== undefined);
+    expect(step).toBeDefined();
+    step.setWeight = 120;
+    await serverSideApply([broken]);
+    try {
+      const message = await waitFor(
+        'Rollout checkout InvalidSpec',
+        async () => {
+          const invalid = condition(await getJson('rollout', 'checkout', '-n', LOCAL_NAMESPACE), 'InvalidSpec');
+          return invalid?.status === 'True' ? { done: invalid.message ?? '' } : { state: 'no InvalidSpec condition' };
+        },
+        60_000,
+      );
+      expect(message).toMatch(/SetWeight needs to be between 0 and 100/);
+    } finally {
+      await serverSideApply([original]);
+    }
+    await rolloutHealthy('checkout');
+  });
+
+  it('Argo Rollouts fails an analysis run whose template has an interval it cannot parse', async () => {
+    const template = theOne(objects, 'AnalysisTemplate', (n) => n.includes('success-rate'));
+    const run = (name: string, spec: K8sObject['spec']) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisRun',
+      metadata: { name, namespace: LOCAL_NAMESPACE, labels: { 'boxoffice.dev/cluster-tier': 'controller-validation' } },
+      spec: {
+        args: spec.args.map((a: { name: string }) => ({ name: a.name, value: a.name === 'namespace' ? LOCAL_NAMESPACE : 'x' })),
+        metrics: spec.metrics,
+      },
+    });
+    const broken = clone(template.spec);
+    broken.metrics[0].interval = '1 minute';
+    await kubectl(layout, ['delete', 'analysisrun', '-n', LOCAL_NAMESPACE, '-l', 'boxoffice.dev/cluster-tier=controller-validation', '--ignore-not-found']);
+    await serverSideApply([run('broken-interval', broken) as K8sObject, run('as-committed', template.spec) as K8sObject]);
+    const phaseOf = (name: string) =>
+      waitFor<{ phase: string; message: string }>(
+        `AnalysisRun ${name} past Pending`,
+        async () => {
+          const r = await getJson('analysisrun', name, '-n', LOCAL_NAMESPACE);
+          return r.status?.phase && r.status.phase !== 'Pending' ? { done: { phase: r.status.phase as string, message: (r.status.message ?? '') as string } } : { state: JSON.stringify(r.status ?? {}) };
+        },
+        60_000,
+      );
+    const brokenRun = await phaseOf('broken-interval');
+    expect(brokenRun).toEqual({ phase: 'Error', message: expect.stringMatching(/invalid interval string/) });
+    const committedRun = await phaseOf('as-committed');
+    expect(committedRun.message).not.toMatch(/invalid|must be/);
+    await kubectl(layout, ['delete', 'analysisrun', '-n', LOCAL_NAMESPACE, '-l', 'boxoffice.dev/cluster-tier=controller-validation']);
+  });
+
+  it('KEDA refuses a notify scaler whose lag threshold is 0, and the fixed one is Ready again', async () => {
+    const original = theOne(objects, 'ScaledObject', (n) => n === 'notify');
+    const broken = clone(original);
+    broken.spec.triggers[0].metadata.lagThreshold = '0';
+    await serverSideApply([broken]);
+    try {
+      const message = await waitFor(
+        'ScaledObject notify not Ready',
+        async () => {
+          const ready = condition(await getJson('scaledobject', 'notify', '-n', LOCAL_NAMESPACE), 'Ready');
+          return ready?.status === 'False' ? { done: `${ready.reason}: ${ready.message}` } : { state: `Ready=${ready?.status}` };
+        },
+        90_000,
+      );
+      expect(message).toMatch(/lagThreshold/i);
+    } finally {
+      await serverSideApply([original]);
+    }
+    await scaledObjectReady('notify');
+  });
+});
