@@ -69,7 +69,7 @@ export function readBootstrapScript(script: string): BootstrapScript {
       for (const option of rest.matchAll(/--from-(literal|file)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
         const text = unquote(option[2]);
         const at = text.indexOf('=');
-        const key = at < 0 ? text.split('/').pop()! : text.slice(0, at);
+        const key = at < 0 ? (text.split('/').pop() ?? text) : text.slice(0, at);
         if (/\$/.test(key)) computedKeys = true;
         else keys.set(key, option[1] === 'literal' ? sub(unquote(text.slice(at + 1))) : undefined);
       }

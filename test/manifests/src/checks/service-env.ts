@@ -50,9 +50,9 @@ export function containerEnv(
     if (from.secretRef) {
       const secret = secrets.find((s) => s.name === from.secretRef.name);
       if (!secret) problems.push(`${where}: Secret ${from.secretRef.name} is not created by k8s/bootstrap/bootstrap.sh`);
-      for (const key of secret?.keys.keys() ?? []) {
-        env[`${from.prefix ?? ''}${key}`] = secretValue(secret!.name, key)!;
-        sources[`${from.prefix ?? ''}${key}`] = `Secret ${secret!.name}`;
+      for (const key of secret ? secret.keys.keys() : []) {
+        env[`${from.prefix ?? ''}${key}`] = secretValue(from.secretRef.name, key) ?? '';
+        sources[`${from.prefix ?? ''}${key}`] = `Secret ${from.secretRef.name}`;
       }
     }
   }

@@ -32,7 +32,6 @@ export function platformFacts(t: RenderedTarget): PlatformFacts {
 /** A service's own config schema (services/<svc>/src/config.ts), the one it validates its env with at startup. */
 export function serviceSchema(service: string): ZodObject {
   // Loaded by path: services are apps, not libraries (project.json lists them as implicit dependencies).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const module = require(repoPath(`services/${service}/src/config.ts`)) as Record<string, ZodObject>;
   const schema = module[`${service}ConfigSchema`];
   if (!schema?.shape) throw new Error(`services/${service}/src/config.ts exports no ${service}ConfigSchema`);
