@@ -136,11 +136,6 @@ export class Topology {
     return undefined;
   }
 
-  /** A Box Office workload as a caller. */
-  caller(w: Workload): Caller {
-    return w;
-  }
-
   /**
    * The declared call graph: every address a service's parsed configuration names, the database
    * URL of each migration Job, the JWKS fetch of every sidecar a RequestAuthentication covers,
