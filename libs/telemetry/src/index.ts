@@ -3,6 +3,7 @@ export * from './http-telemetry';
 export * from './logging';
 export * from './metrics';
 export * from './paths';
+export * from './series-labels';
 export * from './telemetry';
 export * from './trace-context';
 export * from './traced-fetch';

@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { kafkaConsumerLag, LagAdmin } from './consumer-lag';
 import { httpTelemetryMiddleware } from './http-telemetry';
 import { countDeadLetter, observeConsumerLag, observeOutboxBacklog, recordMessageProcessed, SERIES } from './metrics';
+import { RESOURCE_LABELS, SERIES_LABELS } from './series-labels';
 import { startTelemetry, Telemetry } from './telemetry';
 import { Family, labelNames, parseExposition } from './testing/exposition';
 
@@ -88,13 +89,13 @@ describe('Prometheus endpoint', () => {
   });
 
   it.each([
-    [SERIES.httpServerDuration, 'histogram', ['http_request_method', 'http_response_status_code', 'http_route', 'service_name', 'service_version']],
-    [SERIES.outboxBacklog, 'gauge', ['service_name', 'service_version']],
-    [SERIES.consumerLag, 'gauge', ['consumer_group', 'partition', 'service_name', 'service_version', 'topic']],
-    [SERIES.messagingProcessDuration, 'histogram', ['messaging_destination_name', 'outcome', 'service_name', 'service_version']],
-    [SERIES.flagEvaluations, 'counter', ['flag_key', 'reason', 'service_name', 'service_version', 'variant']],
-    [SERIES.deadLetters, 'counter', ['reason', 'service_name', 'service_version', 'topic']],
-  ])('serves %s as a %s labelled %j', (name, type, labels) => {
+    [SERIES.httpServerDuration, 'histogram'],
+    [SERIES.outboxBacklog, 'gauge'],
+    [SERIES.consumerLag, 'gauge'],
+    [SERIES.messagingProcessDuration, 'histogram'],
+    [SERIES.flagEvaluations, 'counter'],
+    [SERIES.deadLetters, 'counter'],
+  ].map(([name, type]) => [name, type, [...SERIES_LABELS[name as keyof typeof SERIES_LABELS], ...RESOURCE_LABELS].sort()] as const))('serves %s as a %s labelled %j', (name, type, labels) => {
     const family = scraped.families.get(name);
     expect(family?.type).toBe(type);
     expect(labelNames(family!)).toEqual(labels);

@@ -1,21 +1,18 @@
 import { contracts, topicSpecs } from '@boxoffice/contracts';
+import { RESOURCE_LABELS, SERIES, SERIES_LABELS } from '@boxoffice/telemetry';
 import { appTargets, target, targets } from './support/cache';
 import { named, ofKind, type K8sObject } from './support/objects';
 import { notifyConsumedTopics, notifyConsumerGroupDefault } from './support/notify';
 import { readRepoFile } from './support/repo';
 
 /**
- * The metric contract the services expose (docs/kubernetes.md, "Metric contract"), plus the
- * labels Prometheus adds when it scrapes (k8s/platform/prometheus/pod-monitor.yaml).
+ * The metric contract the services expose, imported from libs/telemetry (its own tests scrape a
+ * real /metrics endpoint for these names and labels), plus the labels Prometheus adds when it
+ * scrapes (k8s/platform/prometheus/pod-monitor.yaml).
  */
-const METRICS: Record<string, string[]> = {
-  http_server_request_duration_seconds: ['http_request_method', 'http_route', 'http_response_status_code', 'service_name', 'service_version'],
-  boxoffice_outbox_backlog: ['service_name'],
-  boxoffice_consumer_lag: ['topic', 'partition', 'consumer_group'],
-  messaging_process_duration_seconds: ['messaging_destination_name', 'outcome'],
-  boxoffice_flag_evaluations_total: ['flag_key', 'variant'],
-  boxoffice_dead_letters_total: ['topic', 'reason'],
-};
+const METRICS: Record<string, readonly string[]> = Object.fromEntries(
+  Object.values(SERIES).map((name) => [name, [...SERIES_LABELS[name], ...RESOURCE_LABELS]]),
+);
 const SCRAPE_LABELS = ['namespace', 'pod', 'rollouts_pod_template_hash', 'app_kubernetes_io_name', 'le'];
 const PROMQL_WORDS = new Set(['sum', 'rate', 'irate', 'by', 'without', 'or', 'and', 'unless', 'vector', 'histogram_quantile', 'le', 'increase', 'avg', 'max', 'min', 'count', 'on', 'ignoring']);
 
@@ -97,8 +94,9 @@ describe('KEDA scales notify on exactly notify’s consumer group and topics', (
 describe('canary analysis and scalers query the metric contract', () => {
   const queries = appTargets().flatMap((t) => queriesOf(t.objects).map((q) => ({ ...q, where: `${t.id}: ${q.where}`, ns: t.objects.find((o) => o.kind === 'Namespace')!.metadata.name })));
 
-  it('finds the queries', () => {
+  it('finds the queries and the contract', () => {
     expect(queries.length).toBeGreaterThan(10);
+    expect(Object.keys(METRICS).length).toBeGreaterThanOrEqual(6);
   });
 
   it('names only contract metrics and labels, and filters by namespace', () => {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { CACHE_ENV, digest, type ManifestCache } from './support/cache';
 import { repoPath } from './support/paths';
 import { assertKustomizeAvailable, parseManifests, renderAll } from './support/render';
+import { buildRolloutsEval, ROLLOUTS_EVAL_ENV } from './support/rollouts-eval';
 import { validateSchemas } from './support/schema';
 import { listTargets } from './support/targets';
 
@@ -50,4 +51,8 @@ export default async function globalSetup(): Promise<void> {
   const file = path.join(os.tmpdir(), `boxoffice-manifests-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(cache));
   process.env[CACHE_ENV] = file;
+
+  const evaluator = path.join(os.tmpdir(), `boxoffice-rollouts-eval-${process.pid}`);
+  buildRolloutsEval(evaluator);
+  process.env[ROLLOUTS_EVAL_ENV] = evaluator;
 }

@@ -17,6 +17,10 @@ function imageReference(image: string): { name: string; tag?: string; digest?: s
 describe.each(deployed.map((t) => [t.id, t] as const))('workloads in %s', (_id, t) => {
   const all = containers(t.objects);
 
+  it('has containers to check (the PodMonitor target has none)', () => {
+    expect(all.length > 0).toBe(t.id !== 'k8s/platform/prometheus');
+  });
+
   it('every container has CPU and memory requests and limits', () => {
     for (const { owner, container } of all) {
       const r = container.resources ?? {};
@@ -50,6 +54,10 @@ describe.each(deployed.map((t) => [t.id, t] as const))('workloads in %s', (_id, 
 
 describe.each(appTargets().map((t) => [t.id, t] as const))('Box Office services in %s', (_id, t) => {
   const rollouts = ofKind(t.objects, 'Rollout');
+
+  it('are the three Rollouts', () => {
+    expect(rollouts.map((r) => r.metadata.name).sort()).toEqual(['checkout', 'login', 'notify']);
+  });
 
   it('have liveness, readiness and startup probes on /health/*', () => {
     for (const r of rollouts) {
