@@ -9,6 +9,8 @@ export interface Pace {
   concurrency: number;
   durationSeconds: number;
   maxIterations: number;
+  /** Length of a row of the per-run table (`minutes`); 60 unless a benchmark wants shorter ones. */
+  rowSeconds?: number;
 }
 
 export interface RunResult {
@@ -45,7 +47,7 @@ export async function runPaced(pace: Pace, iteration: Iteration, recorder: LoadR
   const running = new Set<Promise<void>>();
   const begin = performance.now();
   const elapsed = () => (performance.now() - begin) / 1000;
-  const clock = new ProgressClock(recorder);
+  const clock = new ProgressClock(recorder, undefined, pace.rowSeconds);
   let nextTick = 1;
   while (elapsed() < pace.durationSeconds && started + skipped < pace.maxIterations) {
     const due = dueStarts(elapsed(), pace);
