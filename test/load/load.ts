@@ -4,7 +4,8 @@
  */
 import { parseLoadArgs, USAGE } from './src/args';
 import { printProgress, runScenario } from './src/load';
-import { formatSummary } from './src/stats';
+import { capWarning } from './src/runner';
+import { formatMinutes, formatSummary } from './src/stats';
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   console.log(
     `load: ${options.scenario} against login ${options.loginUrl} and checkout ${options.checkoutUrl}: ${options.rate} iterations/s, up to ${options.users} at once, ${options.durationSeconds} s (at most ${options.maxIterations})`,
   );
+  const warning = capWarning({ rate: options.rate, concurrency: options.users, durationSeconds: options.durationSeconds, maxIterations: options.maxIterations });
+  if (warning) console.log(`load: warning: ${warning}`);
   console.log(`load: registering ${options.users} accounts first`);
   const result = await runScenario(options, options.json ? undefined : printProgress);
   if (process.stdout.isTTY) process.stdout.write('\n');
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   }
   console.log(`\n${result.iterations} iterations${result.skipped ? `, ${result.skipped} starts skipped (all ${options.users} users busy: the services are slower than the rate)` : ''}`);
   console.log(formatSummary(result.summary));
+  console.log(`per minute (latency of the requests that finished in it):\n${formatMinutes(result.minutes)}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { HOT_TIER_ID, parseDuration, parseLoadArgs } from './args';
-import { dueStarts } from './runner';
+import { capWarning, dueStarts } from './runner';
 
 describe('parseLoadArgs', () => {
   it('has defaults that point at the local services', () => {
@@ -8,7 +8,7 @@ describe('parseLoadArgs', () => {
       users: 20,
       rate: 10,
       durationSeconds: 30,
-      maxIterations: 10_000,
+      maxIterations: 301,
       loginUrl: 'http://127.0.0.1:3001',
       checkoutUrl: 'http://127.0.0.1:3002',
       tierId: HOT_TIER_ID,
@@ -33,6 +33,24 @@ describe('parseLoadArgs', () => {
   it('only allows loopback targets', () => {
     expect(() => parseLoadArgs(['--checkout-url', 'http://checkout.example.com'])).toThrow('only loopback targets');
     expect(parseLoadArgs(['--login-url', 'http://[::1]:3001/ignored/path']).loginUrl).toBe('http://[::1]:3001');
+  });
+});
+
+describe('the iteration cap', () => {
+  it('is sized from rate × duration by default, so a long run is not cut short', () => {
+    const options = parseLoadArgs(['--rate', '20', '--duration', '10m'], {});
+    expect(options.maxIterations).toBe(12_001);
+    expect(dueStarts(600, { rate: 20, concurrency: 40, durationSeconds: 600, maxIterations: options.maxIterations })).toBe(12_001);
+    expect(capWarning({ rate: 20, concurrency: 40, durationSeconds: 600, maxIterations: options.maxIterations })).toBeUndefined();
+  });
+
+  it('is said at the start when an explicit cap ends the run before its duration', () => {
+    const options = parseLoadArgs(['--rate', '20', '--duration', '10m', '--max-iterations', '10000'], {});
+    expect(options.maxIterations).toBe(10_000);
+    expect(capWarning({ rate: 20, concurrency: 40, durationSeconds: 600, maxIterations: 10_000 })).toBe(
+      '--max-iterations 10000 ends the run after about 500 s of the 600 s asked for (20/s × 600 s needs 12001); raise it or leave it out',
+    );
+    expect(() => parseLoadArgs(['--max-iterations', '0'], {})).toThrow('--max-iterations');
   });
 });
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { plannedIterations } from './runner';
 
 export const SCENARIOS = ['browse-buy', 'flash-sale'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -10,7 +11,7 @@ export interface LoadOptions {
   /** Scenario iterations started per second (open model). */
   rate: number;
   durationSeconds: number;
-  /** Hard cap on iterations, whatever rate and duration say. */
+  /** Hard cap on iterations, whatever rate and duration say (default: rate × duration). */
   maxIterations: number;
   loginUrl: string;
   checkoutUrl: string;
@@ -22,7 +23,7 @@ export interface LoadOptions {
 export const HOT_TIER_ID = '0b0c5e00-0000-4000-8000-000000000051';
 
 export const USAGE = `usage: load [--scenario browse-buy|flash-sale] [--users 20] [--rate 10] [--duration 30s]
-            [--max-iterations 10000] [--login-url http://127.0.0.1:3001] [--checkout-url http://127.0.0.1:3002]
+            [--max-iterations rate×duration] [--login-url http://127.0.0.1:3001] [--checkout-url http://127.0.0.1:3002]
             [--tier <uuid>] [--json]`;
 
 /** "30", "30s", "2m" → seconds. */
@@ -62,7 +63,7 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       users: { type: 'string', default: '20' },
       rate: { type: 'string', default: '10' },
       duration: { type: 'string', default: '30s' },
-      'max-iterations': { type: 'string', default: '10000' },
+      'max-iterations': { type: 'string' },
       'login-url': { type: 'string', default: env.LOGIN_URL ?? 'http://127.0.0.1:3001' },
       'checkout-url': { type: 'string', default: env.CHECKOUT_URL ?? 'http://127.0.0.1:3002' },
       tier: { type: 'string', default: HOT_TIER_ID },
@@ -73,12 +74,13 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const durationSeconds = parseDuration(values.duration);
   if (durationSeconds <= 0 || durationSeconds > 3600) throw new Error(`--duration: must be within 0..1h, got "${values.duration}"`);
   if (!/^[0-9a-f-]{36}$/i.test(values.tier)) throw new Error(`--tier: must be a uuid, got "${values.tier}"`);
+  const rate = positiveInt('rate', values.rate, 5000);
   return {
     scenario: values.scenario as ScenarioName,
     users: positiveInt('users', values.users, 1000),
-    rate: positiveInt('rate', values.rate, 5000),
+    rate,
     durationSeconds,
-    maxIterations: positiveInt('max-iterations', values['max-iterations'], 1_000_000),
+    maxIterations: values['max-iterations'] === undefined ? plannedIterations(rate, durationSeconds) : positiveInt('max-iterations', values['max-iterations'], 1_000_000),
     loginUrl: loopbackUrl('login-url', values['login-url']),
     checkoutUrl: loopbackUrl('checkout-url', values['checkout-url']),
     tierId: values.tier,

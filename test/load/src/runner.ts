@@ -1,5 +1,6 @@
+import { ProgressClock } from './progress';
 import { Iteration } from './scenarios';
-import { LoadRecorder, Summary } from './stats';
+import { LoadRecorder, MinuteRow, Progress, Summary } from './stats';
 
 export interface Pace {
   /** Iterations started per second. */
@@ -8,6 +9,8 @@ export interface Pace {
   concurrency: number;
   durationSeconds: number;
   maxIterations: number;
+  /** Length of a row of the per-run table (`minutes`); 60 unless a benchmark wants shorter ones. */
+  rowSeconds?: number;
 }
 
 export interface RunResult {
@@ -15,6 +18,8 @@ export interface RunResult {
   iterations: number;
   /** Starts skipped because `concurrency` iterations were already running (the target is slower than the rate). */
   skipped: number;
+  /** Per minute of the run: rate, percentiles, the generator's CPU. */
+  minutes: MinuteRow[];
 }
 
 /** How many iterations should have started after `elapsedSeconds` at `rate`, capped. */
@@ -22,15 +27,28 @@ export function dueStarts(elapsedSeconds: number, pace: Pace): number {
   return Math.min(pace.maxIterations, Math.floor(Math.min(elapsedSeconds, pace.durationSeconds) * pace.rate) + 1);
 }
 
+/** The iterations `rate` × `duration` start (what the default cap is sized to). */
+export function plannedIterations(rate: number, durationSeconds: number): number {
+  return Math.floor(durationSeconds * rate) + 1;
+}
+
+/** Why the run will end before its duration, when the iteration cap is lower than rate × duration. */
+export function capWarning(pace: Pace): string | undefined {
+  if (pace.maxIterations >= plannedIterations(pace.rate, pace.durationSeconds)) return undefined;
+  const seconds = (pace.maxIterations - 1) / pace.rate;
+  return `--max-iterations ${pace.maxIterations} ends the run after about ${seconds.toFixed(0)} s of the ${pace.durationSeconds} s asked for (${pace.rate}/s × ${pace.durationSeconds} s needs ${plannedIterations(pace.rate, pace.durationSeconds)}); raise it or leave it out`;
+}
+
 /** Starts iterations at a fixed rate until the duration or the cap is reached, then waits for the last ones. */
-export async function runPaced(pace: Pace, iteration: Iteration, recorder: LoadRecorder, onProgress?: (summary: Summary, inFlight: number) => void): Promise<RunResult> {
+export async function runPaced(pace: Pace, iteration: Iteration, recorder: LoadRecorder, onProgress?: (progress: Progress) => void): Promise<RunResult> {
   let started = 0;
   let skipped = 0;
   let inFlight = 0;
   const running = new Set<Promise<void>>();
   const begin = performance.now();
   const elapsed = () => (performance.now() - begin) / 1000;
-  let lastProgress = 0;
+  const clock = new ProgressClock(recorder, undefined, pace.rowSeconds);
+  let nextTick = 1;
   while (elapsed() < pace.durationSeconds && started + skipped < pace.maxIterations) {
     const due = dueStarts(elapsed(), pace);
     while (started + skipped < due) {
@@ -48,13 +66,15 @@ export async function runPaced(pace: Pace, iteration: Iteration, recorder: LoadR
         });
       running.add(p);
     }
-    if (onProgress && elapsed() - lastProgress >= 1) {
-      lastProgress = elapsed();
-      onProgress(recorder.summary(), inFlight);
+    if (elapsed() >= nextTick) {
+      nextTick = Math.floor(elapsed()) + 1;
+      const progress = clock.tick(inFlight);
+      onProgress?.(progress);
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   // Every request has its own timeout, so this ends.
   await Promise.all(running);
-  return { summary: recorder.summary(), iterations: started, skipped };
+  const minutes = clock.finish();
+  return { summary: recorder.summary(), iterations: started, skipped, minutes };
 }
