@@ -120,6 +120,9 @@ export function clusterParts(layout: ClusterLayout, credentials: ClusterCredenti
         `--config=${join(s, 'kwok-stages.yaml')}`,
         '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+        // The heartbeat-with-lease stage only renews the node's Lease when kwok holds one;
+        // without it the node lifecycle controller marks the node NotReady after its grace period.
+        '--node-lease-duration-seconds=40',
         `--server-address=127.0.0.1:${layout.port('kwok')}`,
       ],
       probe: () => ({ url: loopback(layout.port('kwok'), '/healthz') }),

@@ -41,7 +41,7 @@ describe('the real controllers judge what a schema cannot', () => {
   });
 
   it('Argo Rollouts fails an analysis run whose template has an interval it cannot parse', async () => {
-    const template = theOne(objects, 'AnalysisTemplate', (n) => n.includes('success-rate'));
+    const template = theOne(objects, 'AnalysisTemplate', (n) => n === 'http-success-rate');
     const run = (name: string, spec: K8sObject['spec']) => ({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisRun',

@@ -28,7 +28,7 @@ export function rolloutHealthy(name: string, timeoutMs = 120_000): Promise<void>
     async () => {
       const r = await getJson('rollout', name, '-n', LOCAL_NAMESPACE);
       const invalid = condition(r, 'InvalidSpec');
-      if (invalid?.status === 'True') throw new Error(`Rollout ${name} has an invalid spec: ${invalid.message}`);
+      if (invalid?.status === 'True') return { state: `invalid spec: ${invalid.message}` };
       return r.status?.phase === 'Healthy' ? { done: undefined } : { state: `phase ${r.status?.phase ?? '-'}: ${r.status?.message ?? ''}` };
     },
     timeoutMs,
