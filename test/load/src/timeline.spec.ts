@@ -23,6 +23,6 @@ describe('the compact drill timeline', () => {
     const steady = Array.from({ length: 54 }, (_, second) => row(second, 0, 1, 1));
     const text = formatTimeline(compactTimeline(steady));
     expect(text.split('\n')).toHaveLength(3);
-    expect(text).toMatch(/^ {3}s {6}lag {2}desired {2}running {2}KEDA\n {3}0 {8}0 {8}1 {8}1  lag 100 → 5\n {2}53 /);
+    expect(text).toMatch(/^ {3}s {6}lag {2}desired {2}running {2}KEDA\n {3}0 {8}0 {8}1 {8}1 {2}lag 100 → 5\n {2}53 /);
   });
 });
