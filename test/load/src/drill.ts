@@ -94,6 +94,8 @@ class NotifyFleet {
   readonly running: ServiceProcess[] = [];
   private starting = 0;
   private next = 1;
+  private closed = false;
+  private readonly starts = new Set<Promise<void>>();
 
   constructor(private readonly env: Record<string, string>, private readonly log: (line: string) => void) {}
 
@@ -109,21 +111,32 @@ class NotifyFleet {
     for (const proc of this.running.splice(Math.max(0, target))) void proc.stop('SIGTERM');
   }
 
-  private async startOne(): Promise<void> {
+  private startOne(): void {
+    const start = this.start();
+    this.starts.add(start);
+    void start.finally(() => this.starts.delete(start));
+  }
+
+  private async start(): Promise<void> {
     this.starting++;
     const name = `notify-drill-${this.next++}`;
     try {
       const proc = await ServiceProcess.start({ service: 'notify', port: await freePort(), readyTimeoutMs: 60_000, env: { ...this.env, KAFKA_CLIENT_ID: name } });
-      this.running.push(proc);
+      // Ready after the drill ended: it is not needed any more.
+      if (this.closed) await proc.stop('SIGTERM');
+      else this.running.push(proc);
     } catch (error) {
-      this.log(`could not start ${name}: ${(error as Error).message.split('\n')[0]}`);
+      if (!this.closed) this.log(`could not start ${name}: ${(error as Error).message.split('\n')[0]}`);
     } finally {
       this.starting--;
     }
   }
 
+  /** Stops every instance, including those still starting (their database is about to be dropped). */
   async stopAll(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.running.splice(0).map((p) => p.stop('SIGTERM')));
+    await Promise.all([...this.starts]);
   }
 }
 
