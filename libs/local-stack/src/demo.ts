@@ -58,7 +58,7 @@ async function step<T>(title: string, run: () => Promise<T>): Promise<T> {
 const say = (line: string) => console.log(`   ${line}`);
 
 /** Runs a repo script with tsx; resolves with its stdout (stderr and stdout echoed when `echo`). */
-function runScript(args: string[], options: { env?: Record<string, string>; echo?: boolean } = {}): Promise<string> {
+function runScript(args: string[], options: { env?: Record<string, string>; echo?: boolean; okCodes?: number[] } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(tsx, args, { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -72,7 +72,7 @@ function runScript(args: string[], options: { env?: Record<string, string>; echo
       if (options.echo) process.stderr.write(chunk.toString().replace(/^(?=.)/gm, '   '));
     });
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited with ${code}: ${(err || out).trim().split('\n').slice(-3).join(' | ')}`))));
+    child.once('exit', (code) => ((options.okCodes ?? [0]).includes(code ?? -1) ? resolve(out) : reject(new Error(`${args.join(' ')} exited with ${code}: ${(err || out).trim().split('\n').slice(-3).join(' | ')}`))));
   });
 }
 
@@ -306,8 +306,11 @@ async function main(): Promise<void> {
       });
 
       await step('The scale drill, short: a backlog for notify, its real lag, what KEDA would do, and that many instances (npm run drill)', async () => {
-        const out = await runScript(['test/load/drill.ts', '--messages', '1500', '--polling-interval', '5', '--max-seconds', '120'], { echo: true });
+        // Exit 1 is an undrained backlog (e.g. instances too slow to start on a busy machine): the drill
+        // still tells its story and draws its chart, so the demo goes on.
+        const out = await runScript(['test/load/drill.ts', '--messages', '1500', '--polling-interval', '5', '--max-seconds', '120'], { echo: true, okCodes: [0, 1] });
         chart = /chart:\s+(\S+)/.exec(out)?.[1];
+        if (!chart) throw new Error('the drill printed no chart');
       });
 
       await step('Where to look', async () => {

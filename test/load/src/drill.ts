@@ -121,7 +121,7 @@ class NotifyFleet {
     this.starting++;
     const name = `notify-drill-${this.next++}`;
     try {
-      const proc = await ServiceProcess.start({ service: 'notify', port: await freePort(), readyTimeoutMs: 60_000, env: { ...this.env, KAFKA_CLIENT_ID: name } });
+      const proc = await ServiceProcess.start({ service: 'notify', port: await freePort(), readyTimeoutMs: 120_000, env: { ...this.env, KAFKA_CLIENT_ID: name } });
       // Ready after the drill ended: it is not needed any more.
       if (this.closed) await proc.stop('SIGTERM');
       else this.running.push(proc);
