@@ -196,6 +196,8 @@ async function main(): Promise<void> {
             ...extra[service],
           },
           logFile: logFile(service),
+          // A cold start on a busy laptop can take a while; the demo waits rather than fails.
+          readyTimeoutMs: 90_000,
         });
         services.set(service, proc);
         say(`${service.padEnd(8)} ready at ${proc.url}   log ${logFile(service)}`);
