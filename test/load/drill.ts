@@ -7,12 +7,13 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { requireStackEnv } from '@boxoffice/testing';
-import { formatDrill, runDrill } from './src/drill';
+import { drillSummary, formatDrill, runDrill } from './src/drill';
 import { readKafkaScaling } from './src/keda';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
 async function main(): Promise<void> {
+  const started = Date.now();
   const { values } = parseArgs({
     options: {
       messages: { type: 'string', default: '3000' },
@@ -44,9 +45,12 @@ async function main(): Promise<void> {
     maxSeconds: int('max-seconds', values['max-seconds'], 3600),
     outDir: path.resolve(values.out),
     repoRoot,
-    log: values.quiet ? () => undefined : (line) => console.log(`drill: ${line}`),
+    log: (line) => console.log(`drill: ${line}`),
+    // The timeline as it happens: a row only when something changes (--quiet: once, at the end).
+    onTimelineRow: values.quiet ? undefined : (line) => console.log(line),
   });
-  console.log(`\n${formatDrill(result)}`);
+  console.log(`\n${formatDrill(result, { timeline: values.quiet })}`);
+  console.log(`drill: ${drillSummary(result, (Date.now() - started) / 1000)}`);
   if (!result.drained) process.exitCode = 1;
 }
 

@@ -33,12 +33,20 @@ describe('flags CLI on the flag files', () => {
 
     const enabled = await cli(['enable', 'checkout-kill-switch', '--dir', dir]);
     expect(enabled).toMatchObject({ code: 0, err: '' });
-    expect(enabled.out).toMatch(/checkout-kill-switch: boolean, false\n\s+→ boolean, true\nwritten .*boxoffice\.features\.yml; running services pick it up within 2 s/);
+    expect(enabled.out).toMatch(/checkout-kill-switch: boolean, false\n\s+→ boolean, true\nwritten .*boxoffice\.features\.yml; no demo is running \(npm start runs one\); services reading this directory pick the change up within 2 s/);
     expect(changedLines(original, readFileSync(fileOf(dir), 'utf8'))).toEqual(['    enabled: true']);
 
     expect((await cli(['disable', 'checkout-kill-switch', '--dir', dir])).code).toBe(0);
     expect(readFileSync(fileOf(dir), 'utf8')).toBe(original);
     expect((await cli(['disable', 'checkout-kill-switch', '--dir', dir])).out).toMatch(/unchanged/);
+  });
+
+  it("says whether the running demo's services read the directory it wrote", async () => {
+    const dir = copyRepoFlags();
+    const readByDemo = await cli(['enable', 'checkout-kill-switch', '--dir', dir], { BOXOFFICE_DEMO_FLAGS_DIR: dir });
+    expect(readByDemo.out).toMatch(/written .*; the running demo's services read it and pick the change up within 2 s/);
+    const elsewhere = await cli(['disable', 'checkout-kill-switch', '--dir', dir], { BOXOFFICE_DEMO_FLAGS_DIR: REPO_FLAGS_DIR });
+    expect(elsewhere.out).toMatch(new RegExp(`the running demo reads ${REPO_FLAGS_DIR}, not this directory: its services do not see this change`));
   });
 
   it('rollout sets the threshold percentage, and the running engine follows it', async () => {

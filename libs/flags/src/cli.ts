@@ -199,7 +199,7 @@ async function runOnFiles(parsed: Parsed, dir: string, namespace: string, io: Cl
       } else {
         io.out(`${result.flag.key}: ${result.before}`);
         io.out(`${' '.repeat(result.flag.key.length)}→ ${result.after}`);
-        io.out(`written ${result.file}; running services pick it up within 2 s`);
+        io.out(`written ${result.file}; ${whoPicksItUp(dir, io.env)}`);
       }
       for (const note of result.notes) io.out(`note: ${note}`);
       return 0;
@@ -207,6 +207,17 @@ async function runOnFiles(parsed: Parsed, dir: string, namespace: string, io: Cl
     default:
       throw new UsageError(`unknown command "${parsed.command}"`);
   }
+}
+
+/**
+ * Whether the change reaches running services: `npm run flags` passes the running demo's flag
+ * directory as BOXOFFICE_DEMO_FLAGS_DIR (libs/local-stack/src/with-local.ts).
+ */
+export function whoPicksItUp(dir: string, env: NodeJS.ProcessEnv): string {
+  const demoDir = env.BOXOFFICE_DEMO_FLAGS_DIR;
+  if (demoDir && path.resolve(demoDir) === dir) return "the running demo's services read it and pick the change up within 2 s";
+  if (demoDir) return `the running demo reads ${demoDir}, not this directory: its services do not see this change`;
+  return 'no demo is running (npm start runs one); services reading this directory pick the change up within 2 s';
 }
 
 function evaluateLocally(client: FlagsClient, key: keyof typeof flagRegistry, context: FlagContext): string {

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { waitFor } from './wait-for';
@@ -14,8 +15,10 @@ export interface StartServiceOptions {
   /** Repository root; defaults to three levels above this file. */
   repoRoot?: string;
   readyTimeoutMs?: number;
-  /** Print the service's log lines as they come (demo); tests keep them in memory. */
+  /** Print the service's log lines as they come; tests keep them in memory. */
   echo?: boolean;
+  /** Also append the service's log lines to this file (the demo keeps its services' logs there). */
+  logFile?: string;
   /** Extra `node` flags, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
   nodeArgs?: string[];
 }
@@ -41,9 +44,13 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = new ServiceProcess(options.service, `http://127.0.0.1:${options.port}`, child);
+    const file = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+    // 'close', not 'exit': the pipes may still hold output when the process has exited.
+    if (file) child.once('close', () => file.end());
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
       proc.output.push(text);
+      file?.write(chunk);
       if (options.echo) process.stdout.write(text.replace(/^/gm, `[${options.service}] `));
     };
     child.stdout?.on('data', collect);

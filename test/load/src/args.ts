@@ -23,8 +23,12 @@ export interface LoadOptions {
 export const HOT_TIER_ID = '0b0c5e00-0000-4000-8000-000000000051';
 
 export const USAGE = `usage: load [--scenario browse-buy|flash-sale] [--users 20] [--rate 10] [--duration 30s]
-            [--max-iterations rate×duration] [--login-url http://127.0.0.1:3001] [--checkout-url http://127.0.0.1:3002]
-            [--tier <uuid>] [--json]`;
+            [--max-iterations rate×duration] [--login-url <url>] [--checkout-url <url>] [--tier <uuid>] [--json]
+Without --login-url/--checkout-url it sends load to the demo running for this checkout (npm start).`;
+
+/** Said when there is nothing to send load to. */
+export const NO_TARGET =
+  'no services to send load to: no demo is running for this checkout — start it with: npm start (or pass --login-url and --checkout-url)';
 
 /** "30", "30s", "2m" → seconds. */
 export function parseDuration(text: string): number {
@@ -64,8 +68,9 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       rate: { type: 'string', default: '10' },
       duration: { type: 'string', default: '30s' },
       'max-iterations': { type: 'string' },
-      'login-url': { type: 'string', default: env.LOGIN_URL ?? 'http://127.0.0.1:3001' },
-      'checkout-url': { type: 'string', default: env.CHECKOUT_URL ?? 'http://127.0.0.1:3002' },
+      // npm run load finds the running demo's services (LOGIN_URL, CHECKOUT_URL: libs/local-stack/src/with-local.ts)
+      'login-url': { type: 'string', default: env.LOGIN_URL },
+      'checkout-url': { type: 'string', default: env.CHECKOUT_URL },
       tier: { type: 'string', default: HOT_TIER_ID },
       json: { type: 'boolean', default: false },
     },
@@ -75,14 +80,17 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (durationSeconds <= 0 || durationSeconds > 3600) throw new Error(`--duration: must be within 0..1h, got "${values.duration}"`);
   if (!/^[0-9a-f-]{36}$/i.test(values.tier)) throw new Error(`--tier: must be a uuid, got "${values.tier}"`);
   const rate = positiveInt('rate', values.rate, 5000);
+  const loginUrl = values['login-url'] === undefined ? undefined : loopbackUrl('login-url', values['login-url']);
+  const checkoutUrl = values['checkout-url'] === undefined ? undefined : loopbackUrl('checkout-url', values['checkout-url']);
+  if (!loginUrl || !checkoutUrl) throw new Error(NO_TARGET);
   return {
     scenario: values.scenario as ScenarioName,
     users: positiveInt('users', values.users, 1000),
     rate,
     durationSeconds,
     maxIterations: values['max-iterations'] === undefined ? plannedIterations(rate, durationSeconds) : positiveInt('max-iterations', values['max-iterations'], 1_000_000),
-    loginUrl: loopbackUrl('login-url', values['login-url']),
-    checkoutUrl: loopbackUrl('checkout-url', values['checkout-url']),
+    loginUrl,
+    checkoutUrl,
     tierId: values.tier,
     json: values.json,
   };

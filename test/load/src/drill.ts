@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { buildEvent, EventOf, keyOf } from '@boxoffice/contracts';
@@ -9,6 +10,7 @@ import { databaseUrl, freePort, ServiceProcess, StackEnv } from '@boxoffice/test
 import { decideReplicas, KafkaScaling, KedaState } from './keda';
 import { groupLag } from './lag';
 import { drillChart, DrillRow } from './svg-chart';
+import { changed, compactTimeline, formatTimeline, TimelineRow, timelineRow, TIMELINE_HEADER } from './timeline';
 
 const BACKLOG_TOPIC = 'checkout.order-confirmed.v1';
 
@@ -24,6 +26,8 @@ export interface DrillOptions {
   outDir: string;
   repoRoot: string;
   log: (line: string) => void;
+  /** Gets the timeline's header, then a row each second something changes. */
+  onTimelineRow?: (line: string) => void;
 }
 
 export interface DrillResult {
@@ -90,6 +94,8 @@ class NotifyFleet {
   readonly running: ServiceProcess[] = [];
   private starting = 0;
   private next = 1;
+  private closed = false;
+  private readonly starts = new Set<Promise<void>>();
 
   constructor(private readonly env: Record<string, string>, private readonly log: (line: string) => void) {}
 
@@ -105,27 +111,33 @@ class NotifyFleet {
     for (const proc of this.running.splice(Math.max(0, target))) void proc.stop('SIGTERM');
   }
 
-  private async startOne(): Promise<void> {
+  private startOne(): void {
+    const start = this.start();
+    this.starts.add(start);
+    void start.finally(() => this.starts.delete(start));
+  }
+
+  private async start(): Promise<void> {
     this.starting++;
     const name = `notify-drill-${this.next++}`;
     try {
-      const proc = await ServiceProcess.start({ service: 'notify', port: await freePort(), readyTimeoutMs: 60_000, env: { ...this.env, KAFKA_CLIENT_ID: name } });
-      this.running.push(proc);
+      const proc = await ServiceProcess.start({ service: 'notify', port: await freePort(), readyTimeoutMs: 120_000, env: { ...this.env, KAFKA_CLIENT_ID: name } });
+      // Ready after the drill ended: it is not needed any more.
+      if (this.closed) await proc.stop('SIGTERM');
+      else this.running.push(proc);
     } catch (error) {
-      this.log(`could not start ${name}: ${(error as Error).message.split('\n')[0]}`);
+      if (!this.closed) this.log(`could not start ${name}: ${(error as Error).message.split('\n')[0]}`);
     } finally {
       this.starting--;
     }
   }
 
+  /** Stops every instance, including those still starting (their database is about to be dropped). */
   async stopAll(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.running.splice(0).map((p) => p.stop('SIGTERM')));
+    await Promise.all([...this.starts]);
   }
-}
-
-function table(rows: DrillResult['rows']): string {
-  const head = '   s      lag  desired  running  KEDA';
-  return [head, ...rows.map((r) => `${String(r.second).padStart(4)}  ${String(r.lag).padStart(7)}  ${String(r.desired).padStart(7)}  ${String(r.running).padStart(7)}  ${r.reason}`)].join('\n');
 }
 
 /** Mean lag decrease per second, grouped by how many instances were running during that second. */
@@ -177,6 +189,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     let decision = { replicas: 0, reason: 'not polled yet' };
     const begin = Date.now();
     let drainedAt: number | undefined;
+    let shown: TimelineRow | undefined;
+    options.onTimelineRow?.(TIMELINE_HEADER);
     for (let second = 0; second <= options.maxSeconds; second++) {
       const lags = await groupLag(admin, options.group, topics);
       const lag = lags.reduce((n, l) => n + l.lag, 0);
@@ -189,8 +203,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
         state.replicas = replicas;
         fleet.scaleTo(replicas);
       }
-      rows.push({ second, lag, desired: decision.replicas, running: fleet.size, reason: decision.reason });
-      log(`${String(second).padStart(4)} s  lag ${String(lag).padStart(6)}  desired ${decision.replicas}  running ${fleet.size}`);
+      const row = { second, lag, desired: decision.replicas, running: fleet.size, reason: decision.reason };
+      rows.push(row);
+      if (changed(shown, row)) {
+        options.onTimelineRow?.(timelineRow(row));
+        shown = row;
+      }
       if (lag === 0 && drainedAt === undefined) drainedAt = second;
       // A few seconds after draining are enough to show the flat line; KEDA's cooldown (minutes) is not waited for.
       if (drainedAt !== undefined && second - drainedAt >= 3) break;
@@ -202,7 +220,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const timeline = path.join(options.outDir, `drill-${stamp}.txt`);
     const drainRateByInstances = drainRates(rows);
     writeFileSync(chart, drillChart(rows, `notify scale drill: ${options.messages} messages, lagThreshold ${scaling.triggers[0].lagThreshold}, polling ${options.pollingIntervalSeconds} s`));
-    writeFileSync(timeline, `${table(rows)}\n`);
+    writeFileSync(timeline, `${formatTimeline(rows)}\n`);
     writeFileSync(path.join(options.outDir, `drill-${stamp}.json`), JSON.stringify({ options: { ...options, stack: undefined, log: undefined }, rows, drainRateByInstances }, null, 2));
     return { group: options.group, messages: options.messages, drained: drainedAt !== undefined, seconds: rows.at(-1)?.second ?? 0, rows, drainRateByInstances, chart, timeline };
   } finally {
@@ -216,16 +234,22 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   }
 }
 
-export function formatDrill(result: DrillResult): string {
+/** The drill's outcome: the drain rates and where the chart (a clickable file:// link) and the full timeline are; with `timeline`, the compact timeline first. */
+export function formatDrill(result: DrillResult, options: { timeline?: boolean } = {}): string {
   const rates = Object.entries(result.drainRateByInstances)
     .map(([n, rate]) => `${n} instance(s): ${rate} msg/s`)
     .join(', ');
   return [
-    table(result.rows),
-    '',
-    `backlog of ${result.messages} ${result.drained ? `drained in ${result.rows.find((r) => r.lag === 0)?.second} s` : `NOT drained within ${result.seconds} s`}`,
+    ...(options.timeline ? [formatTimeline(compactTimeline(result.rows)), ''] : []),
     `drain rate by running instances: ${rates || '(not enough samples)'}`,
-    `chart:    ${result.chart}`,
-    `timeline: ${result.timeline}`,
+    `chart:    ${pathToFileURL(result.chart).href}`,
+    `timeline: ${result.timeline} (every second)`,
   ].join('\n');
+}
+
+/** One line: what happened to the backlog, the most instances, and how long the whole drill took. */
+export function drillSummary(result: DrillResult, elapsedSeconds: number): string {
+  const peak = Math.max(0, ...result.rows.map((r) => r.running));
+  const backlog = result.drained ? `backlog of ${result.messages} drained in ${result.rows.find((r) => r.lag === 0)?.second} s` : `backlog of ${result.messages} NOT drained within ${result.seconds} s`;
+  return `${backlog} by up to ${peak} notify instance(s); drill done in ${Math.round(elapsedSeconds)} s`;
 }
