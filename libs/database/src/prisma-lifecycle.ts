@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { DatabaseUnavailableError } from './database-url';
@@ -14,9 +15,17 @@ export interface DatabaseOptions {
   poolSize: number;
 }
 
-/** The service's node-postgres pool; a transaction left open for 10 s is ended by the server. */
+/**
+ * The service's node-postgres pool; a transaction left open for 10 s is ended by the server. A
+ * database restart ends the idle connections and node-postgres reports that as an 'error' event
+ * on the pool, which ends the process unless someone listens: the listener logs it, and the next
+ * query opens a new connection.
+ */
 export function createPgPool({ url, poolSize }: DatabaseOptions): Pool {
-  return new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 3_000, idle_in_transaction_session_timeout: 10_000 });
+  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 3_000, idle_in_transaction_session_timeout: 10_000 });
+  const logger = new Logger('DatabasePool');
+  pool.on('error', (error) => logger.warn(`idle database connection lost (${error.message}); the next query reconnects`));
+  return pool;
 }
 
 /**

@@ -3,3 +3,4 @@ export * from './wait-for';
 export * from './service-process';
 export * from './consumer-group';
 export * from './checkout-catalog';
+export * from './operations-token';

@@ -2,7 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AuthModule } from '@boxoffice/auth';
 import { databaseProbe } from '@boxoffice/database';
 import { FlagsClient, flagsEnvOf, FlagsModule, flagsReadinessCheck } from '@boxoffice/flags';
-import { HealthController, healthProviders, loggingModule, ShutdownState } from '@boxoffice/http';
+import { HealthController, healthProviders, loggingModule, OPERATIONS_TOKEN, ShutdownState } from '@boxoffice/http';
 import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
 import { TelemetryShutdownHook } from '@boxoffice/telemetry';
 import { CHANNEL_SELECTOR } from './channels/channel-selector';
@@ -82,6 +82,7 @@ export class AppModule {
       controllers: [HealthController, InboxController, NotificationsController, ConsumerStatsController],
       providers: [
         { provide: NOTIFY_CONFIG, useValue: config },
+        { provide: OPERATIONS_TOKEN, useValue: config.OPERATIONS_TOKEN },
         TelemetryShutdownHook,
         { provide: PrismaService, useFactory: () => new PrismaService({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }) },
         NotificationTemplates,

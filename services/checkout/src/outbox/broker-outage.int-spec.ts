@@ -1,7 +1,7 @@
 import { ClientKafka } from '@nestjs/microservices';
 import { Kafka } from 'kafkajs';
 import { EventPublisher, KAFKA, kafkaClientConfig } from '@boxoffice/kafka';
-import { requireStackEnv, waitFor } from '@boxoffice/testing';
+import { requireStackEnv, TEST_OPERATIONS_TOKEN, waitFor } from '@boxoffice/testing';
 import { PrismaService } from '../database/prisma.service';
 import { PaymentFaults, PaymentFaultSettings } from '../payment/payment-fault-settings';
 import { BrokerProxy } from '../testing/broker-proxy';
@@ -28,7 +28,7 @@ describe('orders while Kafka is unreachable (real broker behind a proxy this tes
   let checkout: CheckoutApp;
   const proxy = BrokerProxy.to(stack.kafkaBrokers[0]);
   const kafka = new OrderEventsCollector(stack.kafkaBrokers);
-  const outbox = async () => (await getJson<OutboxStats>(`${checkout.url}/health/outbox`)).body;
+  const outbox = async () => (await getJson<OutboxStats>(`${checkout.url}/health/outbox`, TEST_OPERATIONS_TOKEN)).body;
 
   beforeAll(async () => {
     await proxy.start();

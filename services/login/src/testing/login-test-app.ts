@@ -65,8 +65,8 @@ export async function startLoginApp(database: TestDatabase, env: Record<string, 
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '20',
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    // Tests pick their client address with X-Forwarded-For to keep per-IP limits apart.
-    TRUST_PROXY: 'loopback',
+    // Tests pick their client address with X-Forwarded-For (as if one proxy had appended it) to keep per-IP limits apart.
+    TRUST_PROXY: '1',
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
