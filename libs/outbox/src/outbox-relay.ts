@@ -177,18 +177,25 @@ export class OutboxRelay {
   private async ensureLeader(): Promise<boolean> {
     if (this.lockClient) return true;
     const client = await this.pool.connect();
+    // Checked out, the connection reports its end (a database restart) as an 'error' event on the
+    // client: unheard, it would end the process; heard, the lock is dropped and taken again later.
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.options.lockKey]);
-      if (rows[0].locked) {
+      if (rows[0].locked && !broken) {
+        client.off('error', onError);
         client.on('error', () => this.dropLock(client));
         this.lockClient = client;
         this.stats.leader = true;
         return true;
       }
-    } catch {
-      // fall through: treat as not leader this round
+    } catch (error) {
+      broken ??= error as Error; // not leader this round
     }
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
     return false;
   }
 

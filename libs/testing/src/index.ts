@@ -4,3 +4,4 @@ export * from './service-process';
 export * from './consumer-group';
 export * from './checkout-catalog';
 export * from './operations-token';
+export * from './broker-proxy';

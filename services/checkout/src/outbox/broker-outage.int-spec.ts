@@ -1,10 +1,9 @@
 import { ClientKafka } from '@nestjs/microservices';
 import { Kafka } from 'kafkajs';
 import { EventPublisher, KAFKA, kafkaClientConfig } from '@boxoffice/kafka';
-import { requireStackEnv, TEST_OPERATIONS_TOKEN, waitFor } from '@boxoffice/testing';
 import { PrismaService } from '../database/prisma.service';
 import { PaymentFaults, PaymentFaultSettings } from '../payment/payment-fault-settings';
-import { BrokerProxy } from '../testing/broker-proxy';
+import { BrokerProxy, requireStackEnv, TEST_OPERATIONS_TOKEN, waitFor } from '@boxoffice/testing';
 import { eventWithTier } from '../testing/catalog-fixtures';
 import { CheckoutApp, startCheckout, startTestLogin, TestLogin } from '../testing/checkout-harness';
 import { getJson, postOrder } from '../testing/http-client';
