@@ -26,11 +26,10 @@ import {
   seedCheckoutTiers,
   ServiceName,
   ServiceProcess,
-  startConsumerGroupAtEnd,
   TEST_OPERATIONS_TOKEN,
   waitFor,
 } from '@boxoffice/testing';
-import { KafkaTally, Ledger } from './src/ledger';
+import { KafkaTally, Ledger, NOTIFIED_TOPICS } from './src/ledger';
 import { emptyTally, LoadTally, registerAccounts, runOrderLoad } from './src/order-load';
 import { ReadinessMonitor } from './src/readiness-monitor';
 import { kafka, postgres } from './src/stack-control';
@@ -85,13 +84,13 @@ async function startService(name: string, service: ServiceName, port: number, en
   const options = {
     service,
     port,
-    readyTimeoutMs: 60_000,
+    readyTimeoutMs: 120_000,
     env: { SERVICE_VERSION: version, LOG_LEVEL: 'warn', KAFKA_BROKERS: stack.kafkaBrokers.join(','), METRICS_PORT: '0', OPERATIONS_TOKEN: TEST_OPERATIONS_TOKEN, ...env },
   };
   // Startup fails fast on a slow dependency by design (3 s to connect); on a machine this busy one
   // more try is fair. The faults are what this tier tests, not the start.
   const proc = await ServiceProcess.start(options).catch((error: Error) => {
-    say(`${name} did not start, trying once more: ${error.message.split('\n')[0]}`);
+    say(`${name} did not start, trying once more: ${error.message.split('\n').slice(0, 8).join('\n')}`);
     return ServiceProcess.start(options);
   });
   watchExit(name, proc);
@@ -134,8 +133,7 @@ async function main(): Promise<void> {
   const goodFlags = readFileSync(flagFile, 'utf8');
 
   const kafkaTally = new KafkaTally(stack.kafkaBrokers, `fault-tally-${runId}`);
-  await kafkaTally.begin();
-  await startConsumerGroupAtEnd(stack.kafkaBrokers, notifyGroup, ['login.user-registered.v1', 'checkout.order-confirmed.v1', 'checkout.order-failed.v1']);
+  await kafkaTally.begin([{ groupId: notifyGroup, topics: [...NOTIFIED_TOPICS] }]);
   say(`consumer groups start at the topics' ends (${seconds(Date.now() - started)} s); starting the services`);
 
   const ledger = new Ledger(urls);
@@ -162,7 +160,9 @@ async function main(): Promise<void> {
         ORDER_PENDING_TIMEOUT_MS: String(ORDER_PENDING_TIMEOUT_MS),
       }),
     ]);
-    await Promise.all([startService('notify-a', 'notify', await freePort(), notifyEnv('notify-a')), startService('notify-b', 'notify', await freePort(), notifyEnv('notify-b'))]);
+    // One after the other: two members joining the group at once rebalance each other.
+    await startService('notify-a', 'notify', await freePort(), notifyEnv('notify-a'));
+    await startService('notify-b', 'notify', await freePort(), notifyEnv('notify-b'));
     monitor.start();
     say(`services ready (${seconds(Date.now() - started)} s): login ${login.url}, checkout ${checkout.url}, notify ${running.get('notify-a')!.url} and ${running.get('notify-b')!.url}`);
 

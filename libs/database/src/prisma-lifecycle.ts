@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { ConstantBackoff, handleWhen, retry } from 'cockatiel';
 import { Pool } from 'pg';
 import { DatabaseUnavailableError } from './database-url';
 
@@ -36,11 +37,27 @@ export function createPgAdapter(source: DatabaseOptions | Pool): PrismaPg {
   return source instanceof Pool ? new PrismaPg(source) : new PrismaPg({ connectionString: source.url, max: source.poolSize, connectionTimeoutMillis: 3_000 });
 }
 
-/** Connects and runs one query so that a service with no database fails at startup, clearly. */
+/**
+ * A slow answer, not an absent server: a busy machine or a database still starting. Worth another
+ * try; a refused connection or a wrong password is not.
+ */
+function isConnectTimeout(error: unknown): boolean {
+  return error instanceof Error && /timeout|timed out/i.test(error.message);
+}
+
+/** Two more tries after a connect timeout (3 s each): at most about 10 s before giving up. */
+const startupRetry = retry(handleWhen(isConnectTimeout), { maxAttempts: 2, backoff: new ConstantBackoff(500) });
+
+/**
+ * Connects and runs one query so that a service with no database fails at startup, clearly. Only a
+ * connect timeout is retried (twice): a refused connection fails at once.
+ */
 export async function connectOrFail(client: PrismaLike, url: string): Promise<void> {
   try {
-    await client.$connect();
-    await client.$queryRawUnsafe('SELECT 1');
+    await startupRetry.execute(async () => {
+      await client.$connect();
+      await client.$queryRawUnsafe('SELECT 1');
+    });
   } catch (error) {
     throw new DatabaseUnavailableError(url, error);
   }

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import { configureHttpApp } from './bootstrap';
 import { loggingModule } from './logging';
+import { reportedOnly } from './health';
 import { OPERATIONS_TOKEN as OPERATIONS_TOKEN_KEY, OperationsGuard } from './operations-guard';
 
 class EchoDto extends createZodDto(z.strictObject({ name: z.string() })) {}
@@ -98,5 +99,13 @@ describe('configureHttpApp: what every service answers, before any of its own co
   it('keeps operations endpoints closed when no token is configured', () => {
     const context = { switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: 'Bearer ' } }) }) } as never;
     expect(() => new OperationsGuard(undefined).canActivate(context)).toThrow(expect.objectContaining({ problemType: 'operations-disabled' }));
+  });
+
+  it('reports a dependency that must not gate readiness without ever failing its check', async () => {
+    const down = reportedOnly({ name: 'kafka', check: () => Promise.reject(new Error('connect ECONNREFUSED')) }, 'rides it out');
+    await expect(down.check()).resolves.toEqual({ reachable: false, error: 'connect ECONNREFUSED', note: 'rides it out' });
+    const up = reportedOnly({ name: 'kafka', check: async () => ({ brokers: 1 }) }, 'rides it out');
+    await expect(up.check()).resolves.toEqual({ reachable: true, brokers: 1 });
+    expect(up.name).toBe('kafka');
   });
 });

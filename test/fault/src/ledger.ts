@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
 /** The topics login and checkout publish through their outboxes. */
@@ -77,38 +77,42 @@ export class KafkaTally {
 
   private readonly starts = new Map<string, bigint>();
 
-  /** Call before any service runs: the group starts at the topics' current ends. */
-  async begin(): Promise<void> {
-    const ends = await this.ends();
+  /**
+   * Call before any service runs: this tally's group, and `others` (notify's), start at the topics'
+   * current ends. One admin connection for all of it.
+   */
+  async begin(others: Array<{ groupId: string; topics: readonly string[] }> = []): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      for (const topic of OUTBOX_TOPICS) {
-        const partitions = [...ends].filter(([tp]) => tp.startsWith(`${topic}/`)).map(([tp, high]) => ({ partition: Number(tp.split('/')[1]), offset: String(high) }));
-        await admin.setOffsets({ groupId: this.groupId, topic, partitions });
-      }
+      const ends = await this.ends(admin);
+      // In parallel: each call waits seconds for a new group's coordinator.
+      const groups = [{ groupId: this.groupId, topics: OUTBOX_TOPICS }, ...others];
+      await Promise.all(
+        groups.flatMap(({ groupId, topics }) =>
+          topics.map((topic) => {
+            const partitions = [...ends].filter(([tp]) => tp.startsWith(`${topic}/`)).map(([tp, high]) => ({ partition: Number(tp.split('/')[1]), offset: String(high) }));
+            return admin.setOffsets({ groupId, topic, partitions });
+          }),
+        ),
+      );
+      for (const [tp, high] of ends) this.starts.set(tp, high);
     } finally {
       await admin.disconnect();
     }
-    for (const [tp, high] of ends) this.starts.set(tp, high);
   }
 
-  private async ends(): Promise<Map<string, bigint>> {
-    const admin = this.kafka.admin();
-    await admin.connect();
+  private async ends(admin: Admin): Promise<Map<string, bigint>> {
     const ends = new Map<string, bigint>();
-    try {
-      for (const topic of OUTBOX_TOPICS) {
-        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${partition}`, BigInt(high));
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    const offsets = await Promise.all(OUTBOX_TOPICS.map(async (topic) => [topic, await admin.fetchTopicOffsets(topic)] as const));
+    for (const [topic, partitions] of offsets) for (const { partition, high } of partitions) ends.set(`${topic}/${partition}`, BigInt(high));
     return ends;
   }
 
   async copiesPerEvent(timeoutMs = 60_000): Promise<Map<string, number>> {
-    const ends = await this.ends();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = await this.ends(admin).finally(() => admin.disconnect());
     const copies = new Map<string, number>();
     const reached = new Map<string, bigint>();
     const consumer = this.kafka.consumer({ groupId: this.groupId });

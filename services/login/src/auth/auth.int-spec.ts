@@ -172,7 +172,13 @@ describe('login HTTP API against real PostgreSQL and Kafka', () => {
     const response = await login.http().post('/auth/login').set('Content-Type', 'application/json').send('{"email":');
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ status: 400, title: 'Bad Request', instance: '/auth/login' });
+    expect(response.body).toMatchObject({
+      type: 'https://boxoffice.dev/problems/malformed-body',
+      status: 400,
+      title: 'Malformed request body',
+      detail: expect.stringMatching(/^the body is not valid JSON: /),
+      instance: '/auth/login',
+    });
   });
 
   it('publishes only public keys, cacheable', async () => {
