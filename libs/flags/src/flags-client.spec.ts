@@ -182,6 +182,7 @@ describe('live changes', () => {
 
     unlinkSync(flagFile(dir));
     await waitFor(() => /defines namespace "boxoffice"/.test(flags.status().lastError ?? ''), 2000);
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // more polls of the unchanged, still broken directory
     expect(flags.isEnabled('checkout-kill-switch')).toBe(true);
     expect(flags.status()).toMatchObject({ stale: true, lastError: expect.stringMatching(/no flag file .* defines namespace "boxoffice" \(found: none\); keeping the last good flags/) });
 

@@ -97,9 +97,9 @@ export class FileFlagSource implements FlagSource {
     if (!namespaces.includes(this.namespace)) {
       // A deleted, emptied or half-written file looks like this: applying it would turn every flag
       // (kill switch included) back to its default, so it is a failure and the last good state stays.
-      throw new FlagSourceError(
-        `no flag file in ${result.dir} defines namespace "${this.namespace}" (found: ${namespaces.join(', ') || 'none'}); keeping the last good flags`,
-      );
+      const message = `no flag file in ${result.dir} defines namespace "${this.namespace}" (found: ${namespaces.join(', ') || 'none'}); keeping the last good flags`;
+      // Reported as a content problem: the client keeps reporting it while the directory stays so.
+      throw new FlagSourceError(message, [{ file: result.dir, line: 1, column: 1, path: '', message, severity: 'error' }]);
     }
     const warnings = result.warnings.map(formatProblem);
     return { document: toEngineDocument(result.documents, this.namespace), revision: result.revision, warnings };
