@@ -86,16 +86,14 @@ export class KafkaTally {
     await admin.connect();
     try {
       const ends = await this.ends(admin);
-      // In parallel: each call waits seconds for a new group's coordinator.
-      const groups = [{ groupId: this.groupId, topics: OUTBOX_TOPICS }, ...others];
-      await Promise.all(
-        groups.flatMap(({ groupId, topics }) =>
-          topics.map((topic) => {
-            const partitions = [...ends].filter(([tp]) => tp.startsWith(`${topic}/`)).map(([tp, high]) => ({ partition: Number(tp.split('/')[1]), offset: String(high) }));
-            return admin.setOffsets({ groupId, topic, partitions });
-          }),
-        ),
-      );
+      // One after the other (concurrent setOffsets on one admin client hung): each call can wait
+      // seconds for a new group's coordinator.
+      for (const { groupId, topics } of [{ groupId: this.groupId, topics: OUTBOX_TOPICS }, ...others]) {
+        for (const topic of topics) {
+          const partitions = [...ends].filter(([tp]) => tp.startsWith(`${topic}/`)).map(([tp, high]) => ({ partition: Number(tp.split('/')[1]), offset: String(high) }));
+          await admin.setOffsets({ groupId, topic, partitions });
+        }
+      }
       for (const [tp, high] of ends) this.starts.set(tp, high);
     } finally {
       await admin.disconnect();
