@@ -16,6 +16,8 @@ export const serviceEnv = z.object({
   SERVICE_VERSION: z.string().min(1).default('0.0.0-dev'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Bearer token for the operations endpoints (/health/outbox, /consumer/stats); unset: they answer 403. */
+  OPERATIONS_TOKEN: z.string().min(24, 'must be at least 24 characters (e.g. openssl rand -hex 16)').optional(),
 });
 
 export const databaseEnv = z.object({

@@ -157,7 +157,8 @@ export function readFlagDirectory(dir: string, options: ReadOptions = {}): FlagD
     const reporter = new Reporter(shown, lineCounter, problems);
     const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     if (!Array.isArray(parsed) || parsed.length === 0) {
-      reporter.warn(null, '', 'file has no YAML document');
+      // An emptied file is far more often a bad write than a wish to drop every flag in it.
+      reporter.error(null, '', 'file is empty: a flag file needs at least version and namespace');
       continue;
     }
     parsed.forEach((doc, index) => {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -167,6 +167,29 @@ describe('live changes', () => {
     expect(flags.isEnabled('checkout-kill-switch')).toBe(false);
     expect(flags.status()).toMatchObject({ lastError: null, problems: [] });
   });
+
+  it('an emptied, then deleted flag file keeps the last good state (kill switch stays on) and reports it', async () => {
+    const dir = copyRepoFlags();
+    const flags = await client({ dir });
+    writeKillSwitch(dir, true);
+    await waitFor(() => flags.isEnabled('checkout-kill-switch'), 2000);
+    const good = readFileSync(flagFile(dir), 'utf8');
+
+    writeFileSync(flagFile(dir), ''); // truncated, as a crashed or half-done write leaves it
+    await waitFor(() => flags.status().stale, 2000);
+    expect(flags.isEnabled('checkout-kill-switch')).toBe(true);
+    expect(flags.status().lastError).toMatch(/boxoffice\.features\.yml:1:1 .*file is empty/);
+
+    unlinkSync(flagFile(dir));
+    await waitFor(() => /defines namespace "boxoffice"/.test(flags.status().lastError ?? ''), 2000);
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // more polls of the unchanged, still broken directory
+    expect(flags.isEnabled('checkout-kill-switch')).toBe(true);
+    expect(flags.status()).toMatchObject({ stale: true, lastError: expect.stringMatching(/no flag file .* defines namespace "boxoffice" \(found: none\); keeping the last good flags/) });
+
+    writeFileSync(flagFile(dir), good);
+    await waitFor(() => !flags.status().stale, 2000);
+    expect(flags.isEnabled('checkout-kill-switch')).toBe(true);
+  });
 });
 
 describe('safe defaults', () => {
@@ -235,9 +258,9 @@ flags:
     expect(flags.status().stale).toBe(false);
   });
 
-  it('a directory without the configured namespace warns instead of silently answering defaults', async () => {
+  it('a directory without the configured namespace is a failure, not a silent switch to the defaults', async () => {
     const flags = await client({ namespace: 'nobody' });
-    expect(flags.status().warnings[0]).toMatch(/no flag file .* defines namespace "nobody" \(found: boxoffice\)/);
+    expect(flags.status()).toMatchObject({ stale: true, loaded: false, lastError: expect.stringMatching(/no flag file .* defines namespace "nobody" \(found: boxoffice\)/) });
   });
 });
 

@@ -93,13 +93,15 @@ export class FileFlagSource implements FlagSource {
       throw new FlagSourceError(new FlagFilesError(result.errors).message, result.errors);
     }
     this.fingerprint = fingerprint;
-    const warnings = result.warnings.map(formatProblem);
     const namespaces = namespacesOf(result.documents);
     if (!namespaces.includes(this.namespace)) {
-      warnings.push(
-        `no flag file in ${result.dir} defines namespace "${this.namespace}" (found: ${namespaces.join(', ') || 'none'}); every flag evaluates to its default`,
-      );
+      // A deleted, emptied or half-written file looks like this: applying it would turn every flag
+      // (kill switch included) back to its default, so it is a failure and the last good state stays.
+      const message = `no flag file in ${result.dir} defines namespace "${this.namespace}" (found: ${namespaces.join(', ') || 'none'}); keeping the last good flags`;
+      // Reported as a content problem: the client keeps reporting it while the directory stays so.
+      throw new FlagSourceError(message, [{ file: result.dir, line: 1, column: 1, path: '', message, severity: 'error' }]);
     }
+    const warnings = result.warnings.map(formatProblem);
     return { document: toEngineDocument(result.documents, this.namespace), revision: result.revision, warnings };
   }
 

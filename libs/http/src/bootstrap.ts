@@ -3,8 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { httpTelemetryMiddleware } from '@boxoffice/telemetry';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc, ZodValidationPipe } from 'nestjs-zod';
+import { jsonBodyParser } from './json-body';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 export const VERSION_HEADER = 'x-boxoffice-version';
@@ -17,7 +19,7 @@ export interface HttpAppOptions {
 
 /**
  * The cross-cutting HTTP setup every service shares: problem details for every error, body
- * validation with zod, request metrics and tracing, the version header a canary split is seen by, OpenAPI at /docs, and
+ * validation with zod, JSON bodies whose parse errors say what is wrong, security headers (helmet), request metrics and tracing, the version header a canary split is seen by, OpenAPI at /docs, and
  * shutdown hooks so SIGTERM drains instead of dropping requests.
  */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): INestApplication {
@@ -25,10 +27,15 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.use(httpTelemetryMiddleware());
   app.useLogger(app.get(Logger));
   app.getHttpAdapter().getInstance().disable?.('x-powered-by');
+  // Security headers on every answer (nosniff, frame and resource policies, CSP, HSTS).
+  app.use(helmet());
+  app.use(jsonBodyParser());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(new ZodValidationPipe());
   app.use((_req: Request, res: Response, next: NextFunction) => {
     res.setHeader(VERSION_HEADER, options.version);
+    // API answers are personal or short-lived: nothing is cached unless a route says so (JWKS).
+    res.setHeader('Cache-Control', 'no-store');
     next();
   });
   app.enableShutdownHooks();

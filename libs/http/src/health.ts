@@ -8,6 +8,25 @@ export interface ReadinessCheck {
   check(): Promise<unknown>;
 }
 
+/**
+ * A dependency that is reported on /health/ready but never makes the service unready: the check
+ * answers `{ reachable: false, error, note }` instead of failing. For dependencies whose outage the
+ * service rides out by itself, where leaving the load balancer would only add an outage.
+ */
+export function reportedOnly(check: ReadinessCheck, note: string): ReadinessCheck {
+  return {
+    name: check.name,
+    async check() {
+      try {
+        const details = await check.check();
+        return details !== null && typeof details === 'object' ? { reachable: true, ...details } : { reachable: true };
+      } catch (error) {
+        return { reachable: false, error: error instanceof Error ? error.message : String(error), note };
+      }
+    },
+  };
+}
+
 export interface ServiceIdentity {
   service: string;
   version: string;

@@ -5,7 +5,7 @@ import { buildEvent, EventOf } from '@boxoffice/contracts';
 import { deployMigrations } from '@boxoffice/db-migrate';
 import { databaseUrl, requireStackEnv, waitFor } from '@boxoffice/testing';
 import { outboxRecord, OutboxRecord } from './outbox-record';
-import { BatchSender, OutboxRelay } from './outbox-relay';
+import { BatchSender, createOutboxPool, OutboxRelay } from './outbox-relay';
 
 const stack = requireStackEnv();
 const topic = 'login.user-registered.v1';
@@ -39,6 +39,7 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
   beforeAll(async () => {
     await deployMigrations({ service: 'login', url });
     pool = new Pool({ connectionString: url, max: 5 });
+    pool.on('error', () => undefined); // the test ends every connection once (terminateConnections)
     await producer.connect();
   });
 
@@ -148,5 +149,78 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
     await first.stop();
     expect(await second.publishOnce()).toBe(1);
     await second.stop();
+  });
+
+  /** Ends every server connection to the test database, as a PostgreSQL restart does. */
+  async function terminateConnections(): Promise<number> {
+    const admin = new Pool({ connectionString: databaseUrl(stack, 'postgres'), max: 1 });
+    try {
+      const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+      return rowCount ?? 0;
+    } finally {
+      await admin.end();
+    }
+  }
+
+  it('survives the database ending its connections (idle and leader lock alike), then takes the lock again and publishes', async () => {
+    const relayPool = createOutboxPool(url);
+    const sent: string[] = [];
+    const sender: BatchSender = {
+      async sendBatch(batch) {
+        for (const { messages } of batch.topicMessages) for (const m of messages) sent.push(JSON.parse(String(m.value)).eventId);
+      },
+    };
+    // A long poll: between nudges the relay's connections sit idle in its pool, as in a quiet service.
+    const relay = new OutboxRelay(relayPool, () => sender, { pollIntervalMs: 60_000, minBackoffMs: 10, maxBackoffMs: 50 });
+    relay.start();
+    try {
+      const before = registered(randomUUID(), 1);
+      await insert(pool, outboxRecord(topic, before));
+      relay.nudge();
+      await waitFor(() => sent.includes(before.eventId), { what: 'the first event' });
+      expect(relayPool.idleCount).toBeGreaterThanOrEqual(1);
+      // Idle connections' 'error' events reach the pool: without a listener they would end this process.
+      expect(await terminateConnections()).toBeGreaterThanOrEqual(2);
+      await waitFor(() => relayPool.idleCount === 0, { what: 'the pool to drop its ended connections' });
+
+      const after = registered(randomUUID(), 2);
+      // The test's own pool may hand out a connection that was just ended: one retry.
+      await insert(pool, outboxRecord(topic, after)).catch(() => insert(pool, outboxRecord(topic, after)));
+      relay.nudge();
+      await waitFor(() => sent.includes(after.eventId) && relay.snapshot().leader, { what: 'the relay to lead again and publish' });
+      expect(sent).toEqual([before.eventId, after.eventId]);
+    } finally {
+      await relay.stop();
+      await relayPool.end();
+    }
+  });
+
+  it('stamps what the broker acknowledged while the database was away, instead of publishing it again', async () => {
+    const events = Array.from({ length: 5 }, (_, n) => registered(randomUUID(), n));
+    for (const event of events) await insert(pool, outboxRecord(topic, event));
+    // The database is "away" for the first stamp after the broker's ack: its UPDATE fails once.
+    let failStamp = true;
+    const flakyPool = Object.create(pool) as Pool;
+    flakyPool.query = ((text: string, values?: unknown[]) => {
+      if (failStamp && typeof text === 'string' && text.startsWith('UPDATE outbox_event SET published_at')) {
+        failStamp = false;
+        return Promise.reject(new Error('Connection terminated unexpectedly'));
+      }
+      return pool.query(text, values);
+    }) as Pool['query'];
+    const sent: string[] = [];
+    const sender: BatchSender = {
+      async sendBatch(batch) {
+        for (const { messages } of batch.topicMessages) for (const m of messages) sent.push(JSON.parse(String(m.value)).eventId);
+      },
+    };
+    const relay = new OutboxRelay(flakyPool, () => sender, { pollIntervalMs: 10, minBackoffMs: 10, maxBackoffMs: 50 });
+    relay.start();
+    try {
+      await waitFor(async () => !failStamp && (await relay.backlog()) === 0, { what: 'every row stamped' });
+    } finally {
+      await relay.stop();
+    }
+    expect(sent).toEqual(events.map((e) => e.eventId)); // each once
   });
 });

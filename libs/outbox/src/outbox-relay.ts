@@ -49,6 +49,18 @@ const DEFAULTS = {
 };
 
 /**
+ * The relay's own small pool. A database restart ends its idle connections; node-postgres then
+ * emits 'error' on the pool, which would end the process without a listener. The next query
+ * simply opens a new connection.
+ */
+export function createOutboxPool(databaseUrl: string): Pool {
+  const pool = new Pool({ connectionString: databaseUrl, max: 3, connectionTimeoutMillis: 3_000 });
+  const logger = new Logger('OutboxPool');
+  pool.on('error', (error) => logger.warn(`idle outbox connection lost (${error.message}); the next query reconnects`));
+  return pool;
+}
+
+/**
  * Publishes `outbox_event` rows to Kafka oldest first, at least once, and stamps them published
  * only after the broker's acknowledgement. While Kafka is down rows accumulate (the backlog) and
  * the relay retries with backoff; when it returns the backlog drains in the original order.
@@ -63,6 +75,8 @@ export class OutboxRelay {
   private lockClient?: PoolClient;
   private backoffMs: number;
   private lastCleanup = 0;
+  /** Rows the broker acknowledged but the database has not stamped yet (it was away at that moment). */
+  private unstamped: string[] = [];
   private readonly stats: OutboxStats = { leader: false, backlog: 0, published: 0, failedAttempts: 0 };
 
   constructor(
@@ -84,6 +98,7 @@ export class OutboxRelay {
     this.running = false;
     this.interrupt?.();
     await this.loop;
+    if (this.unstamped.length > 0) await this.stamp(this.unstamped).catch(() => undefined);
     await this.releaseLock();
   }
 
@@ -105,6 +120,11 @@ export class OutboxRelay {
 
   /** Publishes one batch if this relay is the leader; returns how many rows it published. */
   async publishOnce(): Promise<number> {
+    // First stamp what Kafka already has: selecting those rows again would publish them twice.
+    if (this.unstamped.length > 0) {
+      await this.stamp(this.unstamped);
+      this.unstamped = [];
+    }
     if (!(await this.ensureLeader())) return 0;
     const { rows } = await this.pool.query<Row>(
       'SELECT id, topic, key, payload, headers FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT $1',
@@ -122,11 +142,17 @@ export class OutboxRelay {
         .catch(() => undefined);
       throw error;
     }
-    await this.pool.query('UPDATE outbox_event SET published_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+    this.unstamped = rows.map((r) => r.id);
     this.stats.published += rows.length;
+    await this.stamp(this.unstamped);
+    this.unstamped = [];
     this.stats.lastPublishedAt = new Date();
     this.stats.lastError = undefined;
     return rows.length;
+  }
+
+  private async stamp(ids: string[]): Promise<void> {
+    await this.pool.query('UPDATE outbox_event SET published_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])', [ids]);
   }
 
   private async run(): Promise<void> {
@@ -151,18 +177,25 @@ export class OutboxRelay {
   private async ensureLeader(): Promise<boolean> {
     if (this.lockClient) return true;
     const client = await this.pool.connect();
+    // Checked out, the connection reports its end (a database restart) as an 'error' event on the
+    // client: unheard, it would end the process; heard, the lock is dropped and taken again later.
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.options.lockKey]);
-      if (rows[0].locked) {
+      if (rows[0].locked && !broken) {
+        client.off('error', onError);
         client.on('error', () => this.dropLock(client));
         this.lockClient = client;
         this.stats.leader = true;
         return true;
       }
-    } catch {
-      // fall through: treat as not leader this round
+    } catch (error) {
+      broken ??= error as Error; // not leader this round
     }
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
     return false;
   }
 

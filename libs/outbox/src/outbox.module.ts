@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShu
 import { Pool } from 'pg';
 import { EventPublisher } from '@boxoffice/kafka';
 import { observeOutboxBacklog, tracedBatchSender } from '@boxoffice/telemetry';
-import { OutboxRelay, OutboxRelayOptions } from './outbox-relay';
+import { createOutboxPool, OutboxRelay, OutboxRelayOptions } from './outbox-relay';
 
 export const OUTBOX_POOL = Symbol('OUTBOX_POOL');
 
@@ -44,7 +44,7 @@ export class OutboxModule {
       global: true,
       module: OutboxModule,
       providers: [
-        { provide: OUTBOX_POOL, useFactory: () => new Pool({ connectionString: databaseUrl, max: 3 }) },
+        { provide: OUTBOX_POOL, useFactory: () => createOutboxPool(databaseUrl) },
         {
           provide: OutboxRelay,
           inject: [OUTBOX_POOL, EventPublisher],

@@ -5,7 +5,7 @@ import { recordHttpRequest } from './metrics';
 import { getTelemetry, metricsPortFromEnv, startTelemetry, TelemetryShutdownHook, traceExportFromEnv } from './telemetry';
 import { currentTraceContext, withProducerSpans } from './trace-context';
 
-const OTEL_VARIABLES = ['OTEL_SDK_DISABLED', 'OTEL_TRACES_EXPORTER', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'METRICS_PORT'];
+const OTEL_VARIABLES = ['OTEL_SDK_DISABLED', 'OTEL_TRACES_EXPORTER', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'METRICS_PORT', 'METRICS_HOST', 'HOST'];
 const saved = Object.fromEntries(OTEL_VARIABLES.map((name) => [name, process.env[name]]));
 
 beforeEach(() => {
@@ -68,6 +68,23 @@ describe('startTelemetry without any OTEL_* configuration', () => {
     process.env.METRICS_PORT = String(free);
     const telemetry = startTelemetry({ service: 'notify', version: '1.0.0', metricsHost: '127.0.0.1' });
     await expect(telemetry.metricsEndpoint).resolves.toEqual({ port: free, url: `http://127.0.0.1:${free}/metrics` });
+  });
+
+  it('binds /metrics to the service\'s HOST, so HOST=127.0.0.1 keeps it off the network', async () => {
+    process.env.HOST = '127.0.0.1';
+    const telemetry = startTelemetry({ service: 'notify', version: '1.0.0', metricsPort: 0 });
+    const endpoint = await telemetry.metricsEndpoint;
+    const bound = [...network()].find((h) => h instanceof Server && (h.address() as AddressInfo | null)?.port === endpoint?.port) as Server | undefined;
+    expect((bound?.address() as AddressInfo).address).toBe('127.0.0.1');
+  });
+
+  it('binds /metrics to METRICS_HOST when it is set', async () => {
+    process.env.HOST = '127.0.0.1';
+    process.env.METRICS_HOST = '0.0.0.0';
+    const telemetry = startTelemetry({ service: 'notify', version: '1.0.0', metricsPort: 0 });
+    const endpoint = await telemetry.metricsEndpoint;
+    const bound = [...network()].find((h) => h instanceof Server && (h.address() as AddressInfo | null)?.port === endpoint?.port) as Server | undefined;
+    expect((bound?.address() as AddressInfo).address).toBe('0.0.0.0');
   });
 
   it('is started once per process', () => {

@@ -33,7 +33,10 @@ export interface TelemetryOptions {
    * (tests, several services on one machine); `false` serves nothing (`metricsText()` still works).
    */
   metricsPort?: number | false;
-  /** Interface the metrics endpoint binds to. Default: all interfaces. */
+  /**
+   * Interface the metrics endpoint binds to. Default: METRICS_HOST, else HOST (the interface the
+   * service itself listens on, so `HOST=127.0.0.1` keeps /metrics off the network too), else all.
+   */
   metricsHost?: string;
   /**
    * Test hook: every span is sampled and handed synchronously to this exporter (typically an
@@ -128,6 +131,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 
 function startSdk(options: TelemetryOptions): Telemetry {
   const metricsPort = options.metricsPort ?? metricsPortFromEnv(process.env.METRICS_PORT);
+  const metricsHost = options.metricsHost ?? metricsHostFromEnv(process.env);
   // hostDetector is left out: its host.id comes from an asynchronous read (a dynamic import that
   // fails under Jest and holds back every export until it settles); host.name is enough.
   const resource = defaultResource()
@@ -173,9 +177,9 @@ function startSdk(options: TelemetryOptions): Telemetry {
     res.end();
   });
   const metricsEndpoint = server
-    ? listen(server, metricsPort as number, options.metricsHost).then((port) => {
+    ? listen(server, metricsPort as number, metricsHost).then((port) => {
         boundMetricsPort = port;
-        return { port, url: `http://${urlHost(options.metricsHost)}:${port}${METRICS_PATH}` };
+        return { port, url: `http://${urlHost(metricsHost)}:${port}${METRICS_PATH}` };
       })
     : Promise.resolve(undefined);
   metricsEndpoint.catch((error: unknown) => {
@@ -306,6 +310,11 @@ export function traceExportFromEnv(testExporter?: SpanExporter, env: NodeJS.Proc
     return others.length > 0 && others.length === exporters.length ? { traceExport: 'env', traceExporters: others } : { traceExport: 'none', traceExporters: [] };
   }
   return { traceExport: 'env', traceExporters: exporters };
+}
+
+/** METRICS_HOST, else HOST; undefined (all interfaces) when neither is set. */
+export function metricsHostFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  return env.METRICS_HOST?.trim() || env.HOST?.trim() || undefined;
 }
 
 export function metricsPortFromEnv(raw: string | undefined): number {

@@ -61,17 +61,18 @@ export class ServiceProcess {
   /** Starts the service and resolves once /health/ready answers 200; fails with its output if it exits. */
   static async start(options: StartServiceOptions): Promise<ServiceProcess> {
     const proc = ServiceProcess.spawn(options);
-    let exitCode: number | null | undefined;
-    void proc.exited.then((code) => (exitCode = code));
     try {
-      await waitFor(
-        async () => {
-          if (exitCode !== undefined) throw new ExitedError(exitCode);
-          const response = await fetch(`${proc.url}/health/ready`);
-          return response.status === 200;
-        },
-        { timeoutMs: options.readyTimeoutMs ?? 20_000, intervalMs: 50, what: `${options.service} to be ready` },
-      );
+      // A process that exits fails the start at once, not after the readiness timeout.
+      const exited = proc.exited.then((code) => Promise.reject(new ExitedError(code)));
+      await Promise.race([
+        exited,
+        waitFor(async () => (await fetch(`${proc.url}/health/ready`)).status === 200, {
+          timeoutMs: options.readyTimeoutMs ?? 20_000,
+          intervalMs: 50,
+          what: `${options.service} to be ready`,
+        }),
+      ]);
+      exited.catch(() => undefined);
     } catch (error) {
       await proc.stop('SIGKILL');
       throw new Error(`${options.service} did not become ready: ${(error as Error).message}\n${proc.logs()}`);

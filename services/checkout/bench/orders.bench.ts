@@ -52,6 +52,9 @@ async function sql<R>(url: string, text: string, params: unknown[] = []): Promis
   }
 }
 
+/** Lets the bench read /health/outbox (the relay's backlog). */
+const OPERATIONS_TOKEN = 'orders-bench-operations-token';
+
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -64,7 +67,7 @@ async function startService(env: Record<string, string>): Promise<{ url: string;
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, 'services/checkout/dist/main.js')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), OPERATIONS_TOKEN, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -161,7 +164,7 @@ async function main(): Promise<void> {
       const cpuPerRequest = (cpuMs(service.child.pid) - cpuBefore) / Math.max(1, result.requests.total);
       const drainStarted = Date.now();
       for (;;) {
-        const { backlog } = (await (await fetch(`${serviceUrl}/health/outbox`)).json()) as { backlog: number };
+        const { backlog } = (await (await fetch(`${serviceUrl}/health/outbox`, { headers: { authorization: `Bearer ${OPERATIONS_TOKEN}` } })).json()) as { backlog: number };
         if (backlog === 0) break;
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -1,16 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { databaseProbe } from '@boxoffice/database';
 import { FlagsClient, flagsEnvOf, FlagsModule, flagsReadinessCheck } from '@boxoffice/flags';
-import { HealthController, healthProviders, loggingModule } from '@boxoffice/http';
+import { HealthController, healthProviders, loggingModule, OPERATIONS_TOKEN } from '@boxoffice/http';
 import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
 import { TelemetryShutdownHook } from '@boxoffice/telemetry';
-import { OutboxModule, OutboxRelay } from '@boxoffice/outbox';
+import { kafkaViaOutbox, OutboxModule, OutboxRelay } from '@boxoffice/outbox';
 import { CatalogModule } from './catalog/catalog.module';
 import { CHECKOUT_CONFIG, CheckoutConfig } from './config';
 import { DatabaseModule } from './database/database.module';
 import { PrismaService } from './database/prisma.service';
 import { OrdersModule } from './orders/orders.module';
-import { kafkaViaOutbox } from './outbox/outbox-health';
 import { OutboxStatsController } from './outbox/outbox-stats.controller';
 
 @Module({})
@@ -30,6 +29,7 @@ export class AppModule {
       controllers: [HealthController, OutboxStatsController],
       providers: [
         { provide: CHECKOUT_CONFIG, useValue: config },
+        { provide: OPERATIONS_TOKEN, useValue: config.OPERATIONS_TOKEN },
         TelemetryShutdownHook,
         ...healthProviders({
           identity: { service: 'checkout', version: config.SERVICE_VERSION },

@@ -4,7 +4,7 @@ import { databaseProbe } from '@boxoffice/database';
 import { HealthController, healthProviders, loggingModule } from '@boxoffice/http';
 import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
 import { TelemetryShutdownHook } from '@boxoffice/telemetry';
-import { OutboxModule } from '@boxoffice/outbox';
+import { kafkaViaOutbox, OutboxModule, OutboxRelay } from '@boxoffice/outbox';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
@@ -67,8 +67,9 @@ export class AppModule {
         TrustProxySetting,
         ...healthProviders({
           identity: { service: 'login', version: config.SERVICE_VERSION },
-          inject: [PrismaService, KafkaHealthProbe],
-          checks: (db: PrismaService, kafka: KafkaHealthProbe) => [databaseProbe(db), kafka],
+          inject: [PrismaService, KafkaHealthProbe, OutboxRelay],
+          // Registration keeps working while Kafka is away (its events wait in the outbox): Kafka is reported, never gating.
+          checks: (db: PrismaService, kafka: KafkaHealthProbe, relay: OutboxRelay) => [databaseProbe(db), kafkaViaOutbox(kafka, relay)],
         }),
       ],
     };

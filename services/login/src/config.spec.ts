@@ -35,11 +35,19 @@ describe('login configuration', () => {
   });
 
   it('parses rate limits and durations, naming the variable when one is malformed', () => {
-    const config = loadConfig(loginConfigSchema, { ...valid, RATE_LIMIT_REGISTER_PER_IP: '3/90s', ACCESS_TOKEN_TTL: '5m', TRUST_PROXY: 'loopback' });
+    const config = loadConfig(loginConfigSchema, { ...valid, RATE_LIMIT_REGISTER_PER_IP: '3/90s', ACCESS_TOKEN_TTL: '5m', TRUST_PROXY: '1' });
     expect(config.RATE_LIMIT_REGISTER_PER_IP).toEqual({ limit: 3, windowMs: 90_000 });
     expect(config.ACCESS_TOKEN_TTL).toBe(300_000);
-    expect(config.TRUST_PROXY).toBe('loopback');
+    expect(config.TRUST_PROXY).toBe(1);
     expect(() => loadConfig(loginConfigSchema, { ...valid, RATE_LIMIT_LOGIN_PER_IP: 'ten' })).toThrow(/RATE_LIMIT_LOGIN_PER_IP: must be <limit>\/<window>/);
     expect(() => loadConfig(loginConfigSchema, { ...valid, ACCESS_TOKEN_TTL: '2h' })).toThrow(/ACCESS_TOKEN_TTL: must be between 1m and 1h/);
+  });
+
+  it('trusts a number of proxy hops, never proxies by address', () => {
+    expect(loadConfig(loginConfigSchema, { ...valid, TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig(loginConfigSchema, { ...valid, TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    for (const value of ['loopback', 'true', '127.0.0.1/8', '-1']) {
+      expect(() => loadConfig(loginConfigSchema, { ...valid, TRUST_PROXY: value })).toThrow(/TRUST_PROXY: must be the number of proxies that append to X-Forwarded-For/);
+    }
   });
 });

@@ -42,11 +42,18 @@ const rateLimit = z.string().transform((text, ctx): RateLimit => {
   return { limit: Number(limit), windowMs };
 });
 
-/** Express "trust proxy": false, true, a hop count, or addresses/subnets such as "loopback". */
-const trustProxy = z.string().transform((text): boolean | number | string => {
-  if (text === 'false' || text === '') return false;
-  if (text === 'true') return true;
-  return /^\d+$/.test(text) ? Number(text) : text;
+/**
+ * How many proxies in front of login append the caller to X-Forwarded-For: the client address is
+ * the entry that many hops from the right (Express "trust proxy" with a hop count). `false`/`0`:
+ * none, the TCP peer is the client. Address-based trust ("loopback", "true") is refused: a proxy on
+ * a trusted address appends a trusted address, and the walk continues into what the client wrote.
+ */
+const trustProxy = z.string().transform((text, ctx): false | number => {
+  const value = text.trim();
+  if (value === 'false' || value === '' || value === '0') return false;
+  if (/^\d+$/.test(value) && Number(value) <= 10) return Number(value);
+  ctx.addIssue({ code: 'custom', message: 'must be the number of proxies that append to X-Forwarded-For in front of login (0 or false for none, e.g. 1 behind one ingress proxy)' });
+  return z.NEVER;
 });
 
 const keyFile = z.string().trim().min(1).optional();

@@ -2,7 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AuthModule } from '@boxoffice/auth';
 import { databaseProbe } from '@boxoffice/database';
 import { FlagsClient, flagsEnvOf, FlagsModule, flagsReadinessCheck } from '@boxoffice/flags';
-import { HealthController, healthProviders, loggingModule, ShutdownState } from '@boxoffice/http';
+import { HealthController, healthProviders, loggingModule, OPERATIONS_TOKEN, reportedOnly, ShutdownState } from '@boxoffice/http';
 import { KafkaHealthProbe, KafkaModule } from '@boxoffice/kafka';
 import { TelemetryShutdownHook } from '@boxoffice/telemetry';
 import { CHANNEL_SELECTOR } from './channels/channel-selector';
@@ -82,6 +82,7 @@ export class AppModule {
       controllers: [HealthController, InboxController, NotificationsController, ConsumerStatsController],
       providers: [
         { provide: NOTIFY_CONFIG, useValue: config },
+        { provide: OPERATIONS_TOKEN, useValue: config.OPERATIONS_TOKEN },
         TelemetryShutdownHook,
         { provide: PrismaService, useFactory: () => new PrismaService({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }) },
         NotificationTemplates,
@@ -92,7 +93,13 @@ export class AppModule {
         ...healthProviders({
           identity: { service: 'notify', version: config.SERVICE_VERSION },
           inject: [PrismaService, KafkaHealthProbe, FlagsClient],
-          checks: (db: PrismaService, kafka: KafkaHealthProbe, flags: FlagsClient) => [databaseProbe(db), kafka, flagsReadinessCheck(flags)],
+          // Kafka is reported, not gating: the inbox API does not need it and the consumer reconnects by
+          // itself (docs/decisions.md, readiness); unready pods would only leave the inbox unserved.
+          checks: (db: PrismaService, kafka: KafkaHealthProbe, flags: FlagsClient) => [
+            databaseProbe(db),
+            reportedOnly(kafka, 'the consumer reconnects by itself; events wait in Kafka'),
+            flagsReadinessCheck(flags),
+          ],
         }),
       ],
     };

@@ -1,6 +1,6 @@
 import { Admin, Kafka, Producer } from 'kafkajs';
 import { contracts, type EventOf } from '@boxoffice/contracts';
-import { requireStackEnv, ServiceProcess, waitFor } from '@boxoffice/testing';
+import { operationsHeaders, requireStackEnv, ServiceProcess, waitFor } from '@boxoffice/testing';
 import { ConsumedTopic, consumedTopics } from './notifications/notification-draft';
 import type { ConsumerStatsSnapshot } from './consumer/consumer-stats';
 import { orderConfirmed, orderFailed, userRegistered } from './testing/events';
@@ -139,14 +139,14 @@ describe('notify instances in one consumer group', () => {
       ['notify-c', 3],
       ['notify-d', 3],
     ]);
-    const fourthStats = (await (await fetch(`${fourth.url}/consumer/stats`)).json()) as ConsumerStatsSnapshot;
+    const fourthStats = (await (await fetch(`${fourth.url}/consumer/stats`, { headers: operationsHeaders })).json()) as ConsumerStatsSnapshot;
     expect(fourthStats.assignment).toEqual(Object.fromEntries(consumedTopics.map((t) => [t, [5]])));
 
     const first = eventsOnEveryTopic(20);
     await publishAll(first);
     await allDelivered(first);
     // 60 random keys leave the 4th instance's three partitions empty with a chance of (5/6)^60 ≈ 2e-5.
-    expect(((await (await fetch(`${fourth.url}/consumer/stats`)).json()) as ConsumerStatsSnapshot).processedTotal).toBeGreaterThan(0);
+    expect(((await (await fetch(`${fourth.url}/consumer/stats`, { headers: operationsHeaders })).json()) as ConsumerStatsSnapshot).processedTotal).toBeGreaterThan(0);
 
     const second = eventsOnEveryTopic(20);
     const publishing = publishAll(second);

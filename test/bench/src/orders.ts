@@ -3,7 +3,7 @@ import { Agent, request } from 'node:http';
 import { Pool } from 'pg';
 import { createTestIssuer, serveJwks } from '@boxoffice/auth/testing';
 import { deployMigrations, dropDatabase } from '@boxoffice/db-migrate';
-import { databaseUrl, freePort, seedCheckoutTiers, ServiceProcess, StackEnv, waitFor } from '@boxoffice/testing';
+import { databaseUrl, freePort, operationsHeaders, seedCheckoutTiers, ServiceProcess, StackEnv, TEST_OPERATIONS_TOKEN, waitFor } from '@boxoffice/testing';
 import { closedLoop, knee, LoopResult } from './closed-loop';
 
 const TIERS = 20;
@@ -97,7 +97,7 @@ async function rawOrder(pool: Pool, userId: string, tierId: string): Promise<voi
 
 /** Waits (up to 30 s) for checkout's outbox to drain; a relay that fails to publish makes the run invalid. */
 async function relayDrained(checkoutUrl: string): Promise<OrdersBench['relay']> {
-  const stats = () => fetch(`${checkoutUrl}/health/outbox`).then((r) => r.json() as Promise<OrdersBench['relay']>);
+  const stats = () => fetch(`${checkoutUrl}/health/outbox`, { headers: operationsHeaders }).then((r) => r.json() as Promise<OrdersBench['relay']>);
   const drained = await waitFor(async () => ((await stats()).backlog === 0 ? stats() : undefined), { timeoutMs: 30_000, what: "checkout's outbox to drain" });
   if (drained.failedAttempts > 0) throw new Error(`checkout's relay failed ${drained.failedAttempts} time(s) during the run: the figures are not valid`);
   return drained;
@@ -123,7 +123,7 @@ export async function benchOrders(stack: StackEnv, levels: number[], seconds: nu
       service: 'checkout',
       port,
       nodeArgs: process.env.BENCH_CHECKOUT_NODE_ARGS?.split(' ').filter(Boolean),
-      env: { SERVICE_VERSION: 'bench', LOG_LEVEL: 'warn', DATABASE_URL: db.url, KAFKA_BROKERS: stack.kafkaBrokers.join(','), JWKS_URL: jwks.url, PAYMENT_LATENCY_MS: '0', PAYMENT_FAILURE_RATE: '0', METRICS_PORT: '0' },
+      env: { SERVICE_VERSION: 'bench', LOG_LEVEL: 'warn', DATABASE_URL: db.url, KAFKA_BROKERS: stack.kafkaBrokers.join(','), JWKS_URL: jwks.url, PAYMENT_LATENCY_MS: '0', PAYMENT_FAILURE_RATE: '0', METRICS_PORT: '0', OPERATIONS_TOKEN: TEST_OPERATIONS_TOKEN },
     });
     const agent = new Agent({ keepAlive: true, maxSockets: Math.max(...levels) });
     const pool = new Pool({ connectionString: baselineDb.url, max: POOL_SIZE });

@@ -4,6 +4,11 @@ import type { Pool, PoolClient } from 'pg';
 export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // While checked out, a connection the server ends (a restart) reports it as an 'error' event on
+  // the client, not on the pool; unheard, that event would end the process. The next statement
+  // then fails, and the connection is discarded below.
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -14,6 +19,7 @@ export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Pro
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

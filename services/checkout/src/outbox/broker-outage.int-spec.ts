@@ -1,10 +1,9 @@
 import { ClientKafka } from '@nestjs/microservices';
 import { Kafka } from 'kafkajs';
 import { EventPublisher, KAFKA, kafkaClientConfig } from '@boxoffice/kafka';
-import { requireStackEnv, waitFor } from '@boxoffice/testing';
 import { PrismaService } from '../database/prisma.service';
 import { PaymentFaults, PaymentFaultSettings } from '../payment/payment-fault-settings';
-import { BrokerProxy } from '../testing/broker-proxy';
+import { BrokerProxy, requireStackEnv, TEST_OPERATIONS_TOKEN, waitFor } from '@boxoffice/testing';
 import { eventWithTier } from '../testing/catalog-fixtures';
 import { CheckoutApp, startCheckout, startTestLogin, TestLogin } from '../testing/checkout-harness';
 import { getJson, postOrder } from '../testing/http-client';
@@ -28,7 +27,7 @@ describe('orders while Kafka is unreachable (real broker behind a proxy this tes
   let checkout: CheckoutApp;
   const proxy = BrokerProxy.to(stack.kafkaBrokers[0]);
   const kafka = new OrderEventsCollector(stack.kafkaBrokers);
-  const outbox = async () => (await getJson<OutboxStats>(`${checkout.url}/health/outbox`)).body;
+  const outbox = async () => (await getJson<OutboxStats>(`${checkout.url}/health/outbox`, TEST_OPERATIONS_TOKEN)).body;
 
   beforeAll(async () => {
     await proxy.start();

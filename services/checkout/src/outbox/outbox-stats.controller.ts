@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OperationsGuard } from '@boxoffice/http';
 import { OutboxRelay } from '@boxoffice/outbox';
 
 @ApiTags('health')
@@ -8,7 +9,9 @@ export class OutboxStatsController {
   constructor(private readonly relay: OutboxRelay) {}
 
   @Get('outbox')
-  @ApiOperation({ summary: 'Outbox relay: events not yet on Kafka (backlog), published count, last error, leadership' })
+  @UseGuards(OperationsGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Operations (Bearer OPERATIONS_TOKEN): outbox relay: events not yet on Kafka (backlog), published count, last error, leadership' })
   async stats() {
     const backlog = await this.relay.backlog();
     return { ...this.relay.snapshot(), backlog };

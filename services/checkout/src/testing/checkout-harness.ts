@@ -4,7 +4,7 @@ import { createTestIssuer, serveJwks, ServedJwks, TestIssuer } from '@boxoffice/
 import type { Principal } from '@boxoffice/auth';
 import { loadConfig } from '@boxoffice/config';
 import { configureHttpApp } from '@boxoffice/http';
-import { StackEnv } from '@boxoffice/testing';
+import { StackEnv, TEST_OPERATIONS_TOKEN } from '@boxoffice/testing';
 import { AppModule } from '../app.module';
 import { checkoutConfigSchema, CheckoutConfig } from '../config';
 import { copyRepoFlags } from './flag-files';
@@ -55,6 +55,7 @@ export async function startCheckout(options: StartCheckoutOptions): Promise<Chec
     KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
     JWKS_URL: options.login.jwks.url,
     PAYMENT_LATENCY_MS: '5',
+    OPERATIONS_TOKEN: TEST_OPERATIONS_TOKEN,
     // The dev environment gives everyone the new pricing (env-dev segment); staging follows the percentage.
     ...(defaultFlags ? { FLAGS_DIR: defaultFlags.dir, FLAGS_ENVIRONMENT: 'staging' } : {}),
     ...options.env,

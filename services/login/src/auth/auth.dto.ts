@@ -14,25 +14,39 @@ const newPassword = z.string().superRefine((password, ctx) => {
   for (const message of passwordProblems(password)) ctx.addIssue({ code: 'custom', message });
 });
 
+/**
+ * A name shown in greetings and notification subjects: no control characters (a line break would
+ * end an e-mail header) and no angle brackets (markup in an HTML message).
+ */
+const displayName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  // eslint-disable-next-line no-control-regex
+  .refine((name) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name), 'must not contain line breaks or other control characters')
+  .refine((name) => !/[<>]/.test(name), 'must not contain < or >');
+
+// Strict objects: an unknown field is an error naming it, as in checkout. The plan is not among the
+// fields: every account starts on the free plan, whatever the client sends.
 export const registerSchema = z
-  .object({
+  .strictObject({
     email,
     password: newPassword,
-    displayName: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-    plan: planSchema.default('free'),
+    displayName,
     region: regionSchema.default('eu'),
   })
   .superRefine((body, ctx) => {
     if (passwordContainsEmail(body.password, body.email)) ctx.addIssue({ code: 'custom', path: ['password'], message: 'must not contain your email address' });
   });
 
-export const loginSchema = z.object({
+export const loginSchema = z.strictObject({
   email,
   // No policy here: an old password that predates today's policy must still log in.
   password: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
 });
 
-export const refreshTokenSchema = z.object({
+export const refreshTokenSchema = z.strictObject({
   refreshToken: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
 });
 

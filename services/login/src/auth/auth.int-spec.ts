@@ -21,12 +21,12 @@ describe('login HTTP API against real PostgreSQL and Kafka', () => {
 
   it('registers an account and answers with it and a first token pair', async () => {
     const email = uniqueEmail('jane');
-    const response = await register({ email, password: GOOD_PASSWORD, displayName: 'Jane', plan: 'premium', region: 'us-east' });
+    const response = await register({ email, password: GOOD_PASSWORD, displayName: 'Jane', region: 'us-east' });
 
     expect(response.status).toBe(201);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.body).toEqual({
-      user: { id: expect.any(String), email, displayName: 'Jane', plan: 'premium', region: 'us-east', createdAt: expect.any(String) },
+      user: { id: expect.any(String), email, displayName: 'Jane', plan: 'free', region: 'us-east', createdAt: expect.any(String) },
       tokenType: 'Bearer',
       accessToken: expect.any(String),
       expiresIn: 900,
@@ -34,7 +34,7 @@ describe('login HTTP API against real PostgreSQL and Kafka', () => {
       refreshTokenExpiresIn: 30 * 86_400,
     });
     const { rows } = await db.pool.query('SELECT email, plan, region, password_hash FROM user_account WHERE id = $1', [response.body.user.id]);
-    expect(rows[0]).toMatchObject({ email, plan: 'premium', region: 'us-east', password_hash: expect.stringMatching(/^\$argon2id\$/) });
+    expect(rows[0]).toMatchObject({ email, plan: 'free', region: 'us-east', password_hash: expect.stringMatching(/^\$argon2id\$/) });
   });
 
   it('defaults to the free plan in region eu and stores the email normalised', async () => {
@@ -47,7 +47,7 @@ describe('login HTTP API against real PostgreSQL and Kafka', () => {
 
   it('logs in with the access token claims checkout and notify read, and /auth/me answers with the account', async () => {
     const email = uniqueEmail();
-    const { body: registered } = await register({ email, password: GOOD_PASSWORD, displayName: 'Claims', plan: 'premium', region: 'eu' });
+    const { body: registered } = await register({ email, password: GOOD_PASSWORD, displayName: 'Claims', region: 'eu' });
     const response = await logIn(email, GOOD_PASSWORD);
     expect(response.status).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
@@ -60,7 +60,7 @@ describe('login HTTP API against real PostgreSQL and Kafka', () => {
       sub: registered.user.id,
       email,
       name: 'Claims',
-      plan: 'premium',
+      plan: 'free',
       region: 'eu',
       iss: 'https://login.boxoffice',
       aud: 'boxoffice',
@@ -70,6 +70,7 @@ describe('login HTTP API against real PostgreSQL and Kafka', () => {
 
     const me = await login.http().get('/auth/me').set('Authorization', `Bearer ${response.body.accessToken}`);
     expect(me.status).toBe(200);
+    expect(me.headers['cache-control']).toBe('no-store');
     expect(me.body).toEqual(registered.user);
   });
 
@@ -122,7 +123,7 @@ describe('login HTTP API against real PostgreSQL and Kafka', () => {
   });
 
   it('lists every invalid field with its reason', async () => {
-    const response = await register({ email: 'not-an-email', password: 'short', displayName: '', plan: 'gold', region: 'Europe' });
+    const response = await register({ email: 'not-an-email', password: 'short', displayName: '', region: 'Europe' });
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.errors).toEqual(
@@ -130,10 +131,35 @@ describe('login HTTP API against real PostgreSQL and Kafka', () => {
         { field: 'email', reason: 'must be an email address' },
         { field: 'password', reason: 'must be at least 12 characters (a few unrelated words work well)' },
         { field: 'displayName', reason: 'must not be empty' },
-        { field: 'plan', reason: expect.stringMatching(/free.*premium/) },
         { field: 'region', reason: 'must be a lowercase region code such as "eu" or "us-east"' },
       ]),
     );
+  });
+
+  it('never lets the client choose its plan, and refuses unknown fields on every endpoint, naming them', async () => {
+    const premium = await register({ email: uniqueEmail(), password: GOOD_PASSWORD, displayName: 'Upgrade Me', plan: 'premium' });
+    expect(premium.status).toBe(400);
+    expect(premium.body.errors).toEqual([{ field: '(body)', reason: expect.stringMatching(/Unrecognized key.*"plan"/) }]);
+
+    const email = uniqueEmail();
+    await register({ email, password: GOOD_PASSWORD, displayName: 'Strict' });
+    const extra = await logIn(email, GOOD_PASSWORD).then(() => login.http().post('/auth/login').send({ email, password: GOOD_PASSWORD, admin: true }));
+    expect(extra.status).toBe(400);
+    expect(extra.body.errors).toEqual([{ field: '(body)', reason: expect.stringMatching(/Unrecognized key.*"admin"/) }]);
+    for (const route of ['/auth/refresh', '/auth/logout']) {
+      const response = await login.http().post(route).send({ refreshToken: 'x', extra: 1 });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([{ field: '(body)', reason: expect.stringMatching(/Unrecognized key.*"extra"/) }]);
+    }
+  });
+
+  it('refuses a display name with line breaks, control characters or markup', async () => {
+    for (const displayName of ['Eve\r\nBcc: victim@example.com', 'Tab\there', '<b>Eve</b>']) {
+      const response = await register({ email: uniqueEmail(), password: GOOD_PASSWORD, displayName });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([{ field: 'displayName', reason: expect.stringMatching(/control characters|< or >/) }]);
+    }
+    expect((await register({ email: uniqueEmail(), password: GOOD_PASSWORD, displayName: "Siobhán O'Brien-Łukasz" })).status).toBe(201);
   });
 
   it('refuses a password that contains the email', async () => {
@@ -146,7 +172,13 @@ describe('login HTTP API against real PostgreSQL and Kafka', () => {
     const response = await login.http().post('/auth/login').set('Content-Type', 'application/json').send('{"email":');
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ status: 400, title: 'Bad Request', instance: '/auth/login' });
+    expect(response.body).toMatchObject({
+      type: 'https://boxoffice.dev/problems/malformed-body',
+      status: 400,
+      title: 'Malformed request body',
+      detail: expect.stringMatching(/^the body is not valid JSON: /),
+      instance: '/auth/login',
+    });
   });
 
   it('publishes only public keys, cacheable', async () => {

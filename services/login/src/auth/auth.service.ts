@@ -66,7 +66,8 @@ export class AuthService {
       id: randomUUID(),
       email: input.email,
       displayName: input.displayName,
-      plan: input.plan,
+      // Chosen by the server: a client never picks its own plan.
+      plan: 'free',
       region: input.region,
       passwordHash: await this.passwords.hash(input.password),
       createdAt: new Date(),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { clientIp, createKeyDir, createTestDatabase, GOOD_PASSWORD, LoginTestApp, startLoginApp, TestDatabase, uniqueEmail } from '../testing/login-test-app';
 
 /** The production defaults for failures per account (10/15m); the per-IP limits are set low to be reachable. */
@@ -99,6 +101,23 @@ describe('rate limits on login and register (per client address and per account)
       expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
     } finally {
       await replica.close();
+    }
+  });
+
+  it('behind the deployed TRUST_PROXY, a client rotating X-Forwarded-For through an appending proxy stays one client', async () => {
+    // What the Kustomize base deploys, read from the manifest rather than restated here.
+    const deployed = /^TRUST_PROXY=(.*)$/m.exec(readFileSync(path.resolve(__dirname, '../../../../kustomize/base/login/config.env'), 'utf8'))?.[1];
+    expect(deployed).toBeDefined();
+    const proxied = await startLoginApp(db, { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile, ...LIMITS, TRUST_PROXY: deployed });
+    try {
+      // The proxy runs on this machine, so the caller it appends is 127.0.0.1; the client's own entries rotate before it.
+      const statuses = await statusesOf(35, (n) =>
+        proxied.http().post('/auth/login').set('X-Forwarded-For', `203.0.113.${n + 1}, 127.0.0.1`).send({ email: uniqueEmail(), password: 'any password at all' }),
+      );
+      expect(statuses.slice(0, 30)).toEqual(Array(30).fill(401));
+      expect(statuses.slice(30)).toEqual(Array(5).fill(429));
+    } finally {
+      await proxied.close();
     }
   });
 });

@@ -3,7 +3,7 @@
  * test file (migrated like production), the real Kafka broker, and a signing key in a temp dir.
  */
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +56,11 @@ export interface LoginTestApp {
 }
 
 /** The app as main.ts builds it; `env` overrides the test defaults (e.g. rate limits). */
-export async function startLoginApp(database: TestDatabase, env: Record<string, string | undefined>): Promise<LoginTestApp> {
+export async function startLoginApp(
+  database: TestDatabase,
+  env: Record<string, string | undefined>,
+  customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
+): Promise<LoginTestApp> {
   const stack = requireStackEnv();
   const config = loadConfig(loginConfigSchema, {
     NODE_ENV: 'test',
@@ -65,11 +69,11 @@ export async function startLoginApp(database: TestDatabase, env: Record<string, 
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '20',
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    // Tests pick their client address with X-Forwarded-For to keep per-IP limits apart.
-    TRUST_PROXY: 'loopback',
+    // Tests pick their client address with X-Forwarded-For (as if one proxy had appended it) to keep per-IP limits apart.
+    TRUST_PROXY: '1',
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule.forRoot(config)] })).compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
   configureHttpApp(app, { service: 'login', version: config.SERVICE_VERSION, description: 'login (integration test)' });
   await app.init();

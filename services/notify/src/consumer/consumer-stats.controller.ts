@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OperationsGuard } from '@boxoffice/http';
 import { ConsumerStats } from './consumer-stats';
 
 @ApiTags('operations')
@@ -8,7 +9,9 @@ export class ConsumerStatsController {
   constructor(private readonly stats: ConsumerStats) {}
 
   @Get('stats')
-  @ApiOperation({ summary: "This instance's consumer: owned partitions, lag per partition, processed and dead-lettered counts, durations" })
+  @UseGuards(OperationsGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Operations (Bearer OPERATIONS_TOKEN): this instance's consumer: owned partitions, lag per partition, processed and dead-lettered counts, durations" })
   snapshot() {
     return this.stats.snapshot();
   }

@@ -47,4 +47,15 @@ describe('NotificationTemplates', () => {
   it('fails instead of sending a blank when a field is missing', () => {
     expect(() => templates.render('welcome', { premium: false } as never, 'email')).toThrow(/"displayName" not defined/);
   });
+
+  it('keeps line breaks, control characters and markup of a display name out of subject and body', () => {
+    const hostile = 'Eve\r\nBcc: victim@example.com\r\n<script>alert(1)</script>\u0007\u2028<b>x</b>';
+    for (const channel of ['email', 'webhook', 'sms', 'push'] as const) {
+      const { subject, body } = templates.render('welcome', { displayName: hostile, premium: false }, channel);
+      expect(subject).toBe('Welcome to Box Office, Eve Bcc: victim@example.com scriptalert(1)/script bx/b');
+      for (const forbidden of ['\r', '\n', '\u0007', '\u2028', '<', '>']) expect(subject).not.toContain(forbidden);
+      for (const forbidden of ['\r', '\u0007', '\u2028', '<', '>', 'Bcc: victim@example.com\n']) expect(body).not.toContain(forbidden);
+    }
+    expect(templates.render('ticket_confirmation', { ...ticket, eventName: 'Gala\r\nX-Injected: 1' }, 'email').subject).toBe('Your tickets for Gala X-Injected: 1');
+  });
 });

@@ -107,9 +107,28 @@ function createEngine(): typeof Handlebars {
 
 type Compiled = { [Part in keyof KindTemplates]: HandlebarsTemplateDelegate };
 
+// C0 and C1 control characters (CR and LF included) and the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+const MARKUP = /[<>]/g;
+
+/**
+ * A value as it may appear in a message: on one line (a line break in a subject would start a new
+ * e-mail header) and without markup (an HTML channel would render it). Event payloads come from
+ * other services and older accounts, so this does not rely on the producer having checked.
+ */
+export function plainText(value: string): string {
+  return value.replace(CONTROL, ' ').replace(MARKUP, '').replace(/ {2,}/g, ' ').trim();
+}
+
+function sanitized<T extends object>(data: T): T {
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, typeof value === 'string' ? plainText(value) : value])) as T;
+}
+
 /**
  * Renders notifications from Handlebars templates, compiled once. Plain text, so nothing is
- * HTML-escaped (a name like "O'Brien" stays as typed); strict mode turns a missing field into an
+ * HTML-escaped (a name like "O'Brien" stays as typed), but every value is made `plainText` first:
+ * no line breaks, no control characters, no angle brackets; strict mode turns a missing field into an
  * error instead of a blank in a customer's message.
  */
 export class NotificationTemplates {
@@ -126,6 +145,7 @@ export class NotificationTemplates {
   render<K extends NotificationKind>(kind: K, data: TemplateData[K], channel: NotificationChannel): RenderedMessage {
     const templates = this.compiled[kind];
     const long = channel === 'email' || channel === 'webhook';
-    return { subject: templates.subject(data), body: (long ? templates.text : templates.short)(data) };
+    const clean = sanitized(data);
+    return { subject: templates.subject(clean), body: (long ? templates.text : templates.short)(clean) };
   }
 }

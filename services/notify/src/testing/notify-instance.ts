@@ -1,4 +1,4 @@
-import { freePort, ServiceProcess, StackEnv } from '@boxoffice/testing';
+import { freePort, ServiceProcess, StackEnv, TEST_OPERATIONS_TOKEN } from '@boxoffice/testing';
 
 // Test tooling outside src (bench/) reaches the shared test helpers through here.
 export { requireStackEnv, waitFor } from '@boxoffice/testing';
@@ -27,6 +27,7 @@ export async function startNotifyInstance(options: NotifyInstanceOptions): Promi
       KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
       KAFKA_CONSUMER_GROUP: options.group,
       KAFKA_CLIENT_ID: options.name,
+      OPERATIONS_TOKEN: TEST_OPERATIONS_TOKEN,
       ...options.env,
     },
   });
