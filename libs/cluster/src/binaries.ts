@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { goEnv } from './go';
 import { CLUSTER_LIB } from './layout';
@@ -66,6 +67,35 @@ export function binaryPath(cacheDir: string, binary: GoBinary): string {
 export async function ensureBinary(cacheDir: string, binary: GoBinary): Promise<string> {
   const target = binaryPath(cacheDir, binary);
   if (existsSync(target)) return target;
+  mkdirSync(cacheDir, { recursive: true });
+  // Two checkouts (or a test tier and a CLI) may ask at once: one builds, the other waits for it.
+  const lock = join(cacheDir, `${cacheKey(binary)}.lock`);
+  while (!tryLock(lock)) {
+    if (existsSync(target)) return target;
+    await sleep(2000);
+  }
+  try {
+    if (existsSync(target)) return target;
+    await build(cacheDir, binary);
+    return target;
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Takes the lock file, or clears it when the process that holds it is gone. */
+function tryLock(lock: string): boolean {
+  try {
+    writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+    return true;
+  } catch {
+    const holder = Number(readFileSync(lock, 'utf8').trim());
+    if (Number.isInteger(holder) && holder > 0 && !existsSync(`/proc/${holder}`)) rmSync(lock, { force: true });
+    return false;
+  }
+}
+
+async function build(cacheDir: string, binary: GoBinary): Promise<void> {
   const dir = join(cacheDir, cacheKey(binary));
   const partial = `${dir}.partial`;
   rmSync(partial, { recursive: true, force: true });
@@ -88,7 +118,6 @@ export async function ensureBinary(cacheDir: string, binary: GoBinary): Promise<
   rmSync(dir, { recursive: true, force: true });
   renameSync(partial, dir);
   say(`built ${binary.name} ${binary.version} in ${seconds(started)}`);
-  return target;
 }
 
 interface RunLoggedOptions {
