@@ -89,8 +89,12 @@ function tryLock(lock: string): boolean {
     writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
     return true;
   } catch {
-    const holder = Number(readFileSync(lock, 'utf8').trim());
-    if (Number.isInteger(holder) && holder > 0 && !existsSync(`/proc/${holder}`)) rmSync(lock, { force: true });
+    try {
+      const holder = Number(readFileSync(lock, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && !existsSync(`/proc/${holder}`)) rmSync(lock, { force: true });
+    } catch {
+      // released in the meantime: the next try takes it
+    }
     return false;
   }
 }
