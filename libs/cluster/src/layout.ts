@@ -43,7 +43,9 @@ export function clusterLayout(env: NodeJS.ProcessEnv = process.env, repoRoot = R
   const stateHome = env.BOXOFFICE_STATE_HOME || `/var/tmp/boxoffice-${userInfo().username}`;
   const stateDir = join(stateHome, `${name}-${hash.toString('hex').slice(0, 8)}-cluster`);
   const cacheDir = join(env.BOXOFFICE_CACHE || join(homedir(), '.cache/boxoffice'), 'cluster');
-  const portBase = parsePortBase(env.BOXOFFICE_CLUSTER_PORT_BASE) ?? 40000 + (hash.readUInt16BE(0) % 1000) * PORTS_PER_CHECKOUT;
+  // Below Linux's ephemeral range (32768+), where an outgoing connection could hold a port
+  // first, and above the stack's 20000–23999.
+  const portBase = parsePortBase(env.BOXOFFICE_CLUSTER_PORT_BASE) ?? 24000 + (hash.readUInt16BE(0) % 400) * PORTS_PER_CHECKOUT;
   return {
     repoRoot,
     stateDir,
