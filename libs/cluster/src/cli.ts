@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BINARIES, ensureBinary } from './binaries';
 import { down, logFile, reset, status, up } from './cluster';
 import { clusterLayout } from './layout';
 import { PART_NAMES, type PartName } from './parts';
@@ -17,6 +18,7 @@ const USAGE = `usage: npm run cluster -- <command>
   status         one line per part; exit 0 when all are ready, 3 otherwise
   env            print export lines (KUBECONFIG, PATH with kubectl and istioctl) for eval
   logs <part>    follow one part's log (${PART_NAMES.join(', ')})
+  kubectl <args> the pinned kubectl against this cluster (e.g. kubectl get rollouts -A)
   reset          down, then delete this checkout's cluster state`;
 
 async function main(argv: string[]): Promise<number> {
@@ -50,6 +52,12 @@ async function main(argv: string[]): Promise<number> {
       if (!existsSync(file)) throw new ClusterError(`no log yet at ${file} — start the cluster: npm run cluster -- up`);
       const tail = spawn('tail', ['-n', '50', '-F', file], { stdio: 'inherit' });
       return new Promise((resolve) => tail.on('close', (code) => resolve(code ?? 0)));
+    }
+    case 'kubectl': {
+      if (!existsSync(layout.kubeconfig)) throw new ClusterError('no cluster for this checkout yet — start it: npm run cluster -- up');
+      const bin = await ensureBinary(layout.cacheDir, BINARIES.kubectl);
+      const child = spawn(bin, rest, { stdio: 'inherit', env: { ...process.env, KUBECONFIG: layout.kubeconfig } });
+      return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
     }
     case undefined:
     case 'help':

@@ -12,7 +12,7 @@ describe('clusterLayout', () => {
     expect(a.cacheDir).toBe('/c/cluster');
   });
 
-  it('keeps every port of a checkout inside its 20-port slot, between the stack's ports and the ephemeral range', () => {
+  it('keeps every port of a checkout inside its 20-port slot, between the stack ports and the ephemeral range', () => {
     const layout = clusterLayout(env, '/work/a');
     const ports = Object.keys(PORT_OFFSETS).map((p) => layout.port(p as keyof typeof PORT_OFFSETS));
     expect(new Set(ports).size).toBe(ports.length);

@@ -23,10 +23,15 @@ interface Finding {
   message?: string;
 }
 
-/** Findings that only say there is no data plane (no gateway pods, no sidecars); anything else fails. */
+/** Findings that only say there is no data plane (no gateway pods, no sidecars) or that notify is at zero; anything else fails. */
 const NO_DATA_PLANE_FINDINGS: { code: string; message: RegExp; reason: string }[] = [
   { code: 'IST0101', message: /^Referenced selector not found: "istio=ingressgateway"$/, reason: 'the Gateway selects the ingress gateway pods, which do not run here' },
   { code: 'IST0103', message: /^The pod \S+ is missing the Istio proxy\./, reason: 'kwok pods run no containers, so no sidecar is injected' },
+  {
+    code: 'IST0127',
+    message: /^No matching workloads for this resource with the following labels: app\.kubernetes\.io\/name=notify$/,
+    reason: 'notify scales to zero in dev and local (KEDA) when there is no lag, so its policy has no pod to match',
+  },
 ];
 
 async function analyze(args: string[]): Promise<Finding[]> {

@@ -297,7 +297,7 @@ describe('checkout orders against real PostgreSQL and Kafka', () => {
       const result = await postOrder<Problem>(checkout.url, { token: await login.token(), body: '{"tierId":' });
       expect(result.status).toBe(400);
       expect(result.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(result.body).toMatchObject({ title: 'Bad Request', detail: expect.stringMatching(/JSON/) });
+      expect(result.body).toMatchObject({ title: 'Malformed request body', detail: expect.stringMatching(/JSON/) });
     });
 
     it('answers an unknown tier with 404', async () => {
