@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BINARIES, ensureBinary } from './binaries';
 import { ensureFakeNode, writeEnvFile, writeKwokStages, writePrometheusConfig } from './config-files';
@@ -55,6 +56,7 @@ export async function up(layout: ClusterLayout): Promise<void> {
   const credentials = ensureCredentials(layout);
   const parts = clusterParts(layout, credentials);
   writePrometheusConfig(layout);
+  ensureKedaCertificates(join(layout.stateDir, 'keda-certs'));
 
   const after: Partial<Record<PartName, () => Promise<void>>> = {
     apiserver: async () => {
@@ -93,6 +95,17 @@ async function startPart(layout: ClusterLayout, part: Part): Promise<void> {
     throw new ClusterError(`${part.name} ${outcome === 'exited' ? 'exited during start' : `was not ready within ${part.readyTimeoutMs / 1000} s`} — last lines of ${spec.logFile}:\n${tail}`);
   }
   say(`${part.name}: ready (pid ${pid}, ${seconds(t0)})`);
+}
+
+/** A self-signed serving certificate for KEDA's gRPC metrics service (tls.crt, tls.key, ca.crt), made once. */
+function ensureKedaCertificates(dir: string): void {
+  if (existsSync(join(dir, 'tls.crt'))) return;
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', '/CN=keda-operator', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')], { stdio: 'ignore' });
+  } catch {
+    throw new ClusterError('openssl is needed to make the KEDA operator a certificate — install it: apt-get install openssl');
+  }
+  copyFileSync(join(dir, 'tls.crt'), join(dir, 'ca.crt'));
 }
 
 function namespaces(...names: string[]): string {

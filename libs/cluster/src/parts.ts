@@ -142,8 +142,10 @@ export function clusterParts(layout: ClusterLayout, credentials: ClusterCredenti
       args: [
         `--kubeconfig=${kubeconfig}`,
         '--leader-elect=false',
+        // In a pod, kubelet mounts the Secret KEDA's cert rotation writes; nothing does here, and the
+        // rotator stops the operator after its wait. Certificates made once by `cluster up` instead.
         `--cert-dir=${join(s, 'keda-certs')}`,
-        '--enable-cert-rotation=true',
+        '--enable-cert-rotation=false',
         '--enable-webhook-patching=false',
         '--enable-apiservice-patching=false',
         `--metrics-bind-address=127.0.0.1:${layout.port('kedaMetrics')}`,
